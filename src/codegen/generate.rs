@@ -1,0 +1,167 @@
+//! Rust generation from the normalized spec: progenitor's client, its httpmock mocks, and the
+//! open enums that replace every string enum schema.
+//!
+//! Shared by `build.rs` and `xtask` through `#[path]` (see `mod.rs`), so both produce the same code.
+
+use std::fmt::Write as _;
+
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use serde_json::Value;
+
+use super::normalize::{Normalized, is_open_enum_candidate, normalize};
+
+/// Where the generated code is mounted in the `playflow` crate. Open enums are referred to by
+/// absolute path because progenitor emits type paths both inside `types` and at the top level.
+pub const RAW_MODULE: &str = "crate::raw";
+
+/// The generated sources, each a complete, formatted Rust file.
+pub struct Generated {
+    /// progenitor's `Client`, builders and `types` module.
+    pub client: String,
+    /// `MockServerExt` and the typed `When`/`Then` of every operation.
+    pub mock: String,
+    /// One `open_enum!` invocation per string enum schema (the macro is in `src/raw/enums.rs`).
+    pub open_enums: String,
+    /// The normalized 3.0.3 document and the rewrite report.
+    pub normalized: Normalized,
+}
+
+/// Any failure of the pipeline, as a message that names where it happened.
+pub type GenError = String;
+
+/// Run the whole pipeline on the text of the vendored 3.1 spec.
+pub fn generate(spec_json: &str) -> Result<Generated, GenError> {
+    let input: Value =
+        serde_json::from_str(spec_json).map_err(|e| format!("the spec is not valid JSON: {e}"))?;
+    let normalized = normalize(&input).map_err(|e| e.to_string())?;
+    let spec: openapiv3::OpenAPI = serde_json::from_value(normalized.document.clone())
+        .map_err(|e| format!("the normalized spec is not valid OpenAPI 3.0: {e}"))?;
+    let enums = open_enum_schemas(&normalized.document);
+
+    let client = format_tokens(
+        generator(&enums)
+            .generate_tokens(&spec)
+            .map_err(|e| format!("progenitor failed on the normalized spec: {e}"))?,
+    )?;
+    let mock = format_tokens(
+        generator(&enums)
+            .httpmock(&spec, RAW_MODULE)
+            .map_err(|e| format!("progenitor's httpmock generator failed: {e}"))?,
+    )?;
+    let open_enums = render_open_enums(&enums)?;
+    Ok(Generated {
+        client,
+        mock,
+        open_enums,
+        normalized,
+    })
+}
+
+/// progenitor settings: builder-style calls, and the transport of `crate::transport` as the
+/// client's inner value, whose `ClientHooks` impl (required) runs every request.
+fn generator(enums: &[OpenEnum]) -> Generator {
+    let mut settings = GenerationSettings::default();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_inner_type("crate::transport::Transport".parse().expect("valid path"))
+        .with_hooks(HooksMode::Expected)
+        .with_derive("PartialEq");
+    for e in enums {
+        settings.with_replacement(
+            &e.name,
+            format!("{RAW_MODULE}::enums::{}", e.name),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
+    Generator::new(&settings)
+}
+
+fn format_tokens(tokens: proc_macro2::TokenStream) -> Result<String, GenError> {
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// A string enum schema of `components/schemas` that gets an open Rust enum.
+pub struct OpenEnum {
+    pub name: String,
+    pub description: Option<String>,
+    pub values: Vec<String>,
+}
+
+/// Every open-enum candidate among the component schemas, in document order.
+pub fn open_enum_schemas(doc: &Value) -> Vec<OpenEnum> {
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return Vec::new();
+    };
+    schemas
+        .iter()
+        .filter(|(_, s)| is_open_enum_candidate(s))
+        .map(|(name, s)| OpenEnum {
+            name: name.clone(),
+            description: s
+                .get("description")
+                .and_then(Value::as_str)
+                .map(String::from),
+            values: s["enum"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect(),
+        })
+        .collect()
+}
+
+fn variant_name(value: &str) -> String {
+    let name: String = value
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            let first = chars.next().map(|c| c.to_ascii_uppercase());
+            first.into_iter().chain(chars).collect::<String>()
+        })
+        .collect();
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{name}")
+    } else {
+        name
+    }
+}
+
+fn render_open_enums(enums: &[OpenEnum]) -> Result<String, GenError> {
+    let mut out = String::new();
+    for e in enums {
+        let mut seen = Vec::new();
+        let doc = e
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("Values of `{}`.", e.name));
+        let _ = writeln!(out, "open_enum! {{");
+        for line in doc.lines() {
+            let _ = writeln!(out, "    #[doc = {line:?}]");
+        }
+        let _ = writeln!(out, "    {} {{", e.name);
+        for value in &e.values {
+            let variant = variant_name(value);
+            if variant.is_empty() || variant == "Unknown" || seen.contains(&variant) {
+                return Err(format!(
+                    "#/components/schemas/{}: enum value {value:?} has no distinct Rust variant name",
+                    e.name
+                ));
+            }
+            let _ = writeln!(out, "        {variant} = {value:?},");
+            seen.push(variant);
+        }
+        let _ = writeln!(out, "    }}\n}}\n");
+    }
+    let file: syn::File =
+        syn::parse_str(&out).map_err(|e| format!("open enums do not parse: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
