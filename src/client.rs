@@ -1,0 +1,363 @@
+//! The facade's client: one type, parameterised by the kind of key it holds.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::{InvalidInput, Result};
+use crate::keys::{ApiKey, ClientKey, ServerKey};
+use crate::raw;
+use crate::transport::Transport;
+
+/// PlayFlow's production host root (paths carry the `/api` prefix).
+pub const DEFAULT_BASE_URL: &str = "https://api.computeflow.cloud";
+
+/// The `User-Agent` sent unless configured otherwise: `playflow-rust/<version>`.
+pub const USER_AGENT: &str = concat!("playflow-rust/", env!("CARGO_PKG_VERSION"));
+
+/// A PlayFlow client. Cheap to clone (clones share one connection pool), `Send + Sync`.
+///
+/// The key type decides what exists: `Client<ServerKey>` (the default) offers every call;
+/// `Client<ClientKey>`, for game clients, offers only health, list/get/start servers, lobby
+/// browsing and the player-scoped lobby calls. Calling a server-only method on a client-key
+/// client does not compile.
+///
+/// ```no_run
+/// # async fn demo() -> playflow::Result<()> {
+/// let client = playflow::Client::new(playflow::ServerKey::from_env()?)?;
+/// let health = client.health().await?;
+/// println!("{health:?}");
+/// # Ok(()) }
+/// ```
+pub struct Client<K: ApiKey = ServerKey> {
+    shared: Arc<Shared>,
+    _key: PhantomData<fn() -> K>,
+}
+
+struct Shared {
+    raw: raw::Client,
+    base_url: String,
+}
+
+impl<K: ApiKey> Clone for Client<K> {
+    fn clone(&self) -> Self {
+        Self {
+            shared: Arc::clone(&self.shared),
+            _key: PhantomData,
+        }
+    }
+}
+
+impl<K: ApiKey> std::fmt::Debug for Client<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("key_kind", &K::KIND)
+            .field("base_url", &self.shared.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client<ServerKey> {
+    /// A client for a server key, with the default configuration.
+    ///
+    /// ```
+    /// let key = playflow::ServerKey::new("pf_1234567890abcdef1234")?;
+    /// let client = playflow::Client::new(key)?;
+    /// # let _ = client;
+    /// # Ok::<(), playflow::Error>(())
+    /// ```
+    pub fn new(key: ServerKey) -> Result<Self> {
+        Self::builder(key).build()
+    }
+
+    /// A server-key client from `PLAYFLOW_API_KEY`.
+    ///
+    /// ```no_run
+    /// let client = playflow::Client::from_env()?;
+    /// # let _ = client;
+    /// # Ok::<(), playflow::Error>(())
+    /// ```
+    pub fn from_env() -> Result<Self> {
+        Self::new(ServerKey::from_env()?)
+    }
+}
+
+impl Client<ClientKey> {
+    /// A client for a game client's key (`pfclient_…`).
+    ///
+    /// ```
+    /// let key = playflow::ClientKey::new("pfclient_1234567890abcdef1234")?;
+    /// let client = playflow::Client::for_game_client(key)?;
+    /// # let _ = client;
+    /// # Ok::<(), playflow::Error>(())
+    /// ```
+    pub fn for_game_client(key: ClientKey) -> Result<Self> {
+        Self::builder(key).build()
+    }
+}
+
+impl<K: ApiKey> Client<K> {
+    /// Configure a client: base URL, timeouts, user agent, or your own `reqwest::Client`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let key = playflow::ServerKey::new("pf_1234567890abcdef1234")?;
+    /// let client = playflow::Client::builder(key)
+    ///     .base_url("http://127.0.0.1:8080")
+    ///     .timeout(Duration::from_secs(10))
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), playflow::Error>(())
+    /// ```
+    pub fn builder(key: K) -> ClientBuilder<K> {
+        ClientBuilder::new(key)
+    }
+
+    /// The generated low-level client, for operations or options the facade does not offer.
+    ///
+    /// It sends this client's key and shares its connection pool. This is the escape hatch:
+    /// whatever the key type, every operation is callable here, and the server decides.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let settings = client.raw().get_project_settings().send().await?;
+    /// # let _ = settings; Ok(()) }
+    /// ```
+    pub fn raw(&self) -> &raw::Client {
+        &self.shared.raw
+    }
+
+    /// The base URL requests go to.
+    ///
+    /// ```
+    /// let client = playflow::Client::new(playflow::ServerKey::new("pf_1234567890abcdef1234")?)?;
+    /// assert_eq!(client.base_url(), "https://api.computeflow.cloud");
+    /// # Ok::<(), playflow::Error>(())
+    /// ```
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    /// `GET /api/health`: whether the API is up. Needs no key (none is sent).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
+    /// let health = client.health().await?;
+    /// assert_eq!(health.status.as_deref(), Some("ok"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn health(&self) -> Result<crate::model::HealthStatus> {
+        crate::call::send("get_health", self.raw().get_health().send()).await
+    }
+}
+
+/// Builder of a [`Client`]. Obtain one with [`Client::builder`].
+#[must_use]
+pub struct ClientBuilder<K: ApiKey> {
+    key: K,
+    base_url: String,
+    timeout: Option<Duration>,
+    connect_timeout: Duration,
+    user_agent: String,
+    http: Option<reqwest::Client>,
+    allow_insecure_http: bool,
+}
+
+impl<K: ApiKey> std::fmt::Debug for ClientBuilder<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("key", &self.key)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .field("custom_http_client", &self.http.is_some())
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .finish()
+    }
+}
+
+impl<K: ApiKey> ClientBuilder<K> {
+    fn new(key: K) -> Self {
+        Self {
+            key,
+            base_url: DEFAULT_BASE_URL.to_string(),
+            timeout: Some(Duration::from_secs(30)),
+            connect_timeout: Duration::from_secs(10),
+            user_agent: USER_AGENT.to_string(),
+            http: None,
+            allow_insecure_http: false,
+        }
+    }
+
+    /// Host root to call instead of PlayFlow's (a staging host, a proxy, the emulator). Must be
+    /// `https://`, or `http://` on a loopback address, unless [`Self::allow_insecure_http`].
+    ///
+    /// ```
+    /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
+    /// let err = playflow::Client::builder(key).base_url("http://example.com").build();
+    /// assert!(err.is_err());
+    /// ```
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Allow plain `http://` to a non-loopback host. The key then crosses the network in clear.
+    ///
+    /// ```
+    /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
+    /// let client = playflow::Client::builder(key)
+    ///     .base_url("http://playflow.internal:8080")
+    ///     .allow_insecure_http(true)
+    ///     .build();
+    /// assert!(client.is_ok());
+    /// ```
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Whole-request timeout (default 30 s); `None` for no limit. Ignored with
+    /// [`Self::http_client`], whose own settings apply.
+    ///
+    /// ```
+    /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
+    /// let builder = playflow::Client::builder(key).timeout(std::time::Duration::from_secs(5));
+    /// # let _ = builder;
+    /// ```
+    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.timeout = timeout.into();
+        self
+    }
+
+    /// Connection timeout (default 10 s). Ignored with [`Self::http_client`].
+    ///
+    /// ```
+    /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
+    /// let builder = playflow::Client::builder(key).connect_timeout(std::time::Duration::from_secs(2));
+    /// # let _ = builder;
+    /// ```
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// `User-Agent` header (default `playflow-rust/<version>`). Ignored with
+    /// [`Self::http_client`].
+    ///
+    /// ```
+    /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
+    /// let builder = playflow::Client::builder(key).user_agent("my-matchmaker/1.2");
+    /// # let _ = builder;
+    /// ```
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Use your own `reqwest::Client` (proxies, TLS roots, connection pool). Build it with
+    /// [`redirect_policy`] so that the `api-key` header can never follow a redirect to
+    /// another origin.
+    ///
+    /// ```
+    /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
+    /// let http = reqwest::Client::builder()
+    ///     .redirect(playflow::redirect_policy())
+    ///     .build()
+    ///     .unwrap();
+    /// let client = playflow::Client::builder(key).http_client(http).build();
+    /// assert!(client.is_ok());
+    /// ```
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Check the configuration and build the client.
+    ///
+    /// ```
+    /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
+    /// let client = playflow::Client::builder(key).build()?;
+    /// # let _ = client;
+    /// # Ok::<(), playflow::Error>(())
+    /// ```
+    pub fn build(self) -> Result<Client<K>> {
+        let base_url = check_base_url(&self.base_url, self.allow_insecure_http)?;
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                let mut builder = reqwest::Client::builder()
+                    .user_agent(self.user_agent)
+                    .connect_timeout(self.connect_timeout)
+                    .redirect(redirect_policy());
+                if let Some(timeout) = self.timeout {
+                    builder = builder.timeout(timeout);
+                }
+                builder.build().map_err(|e| {
+                    InvalidInput::new("http client", crate::TransportError::new(e, "").to_string())
+                })?
+            }
+        };
+        let transport = Transport::with_key(self.key.expose())?;
+        let raw = raw::Client::new_with_client(&base_url, http, transport);
+        Ok(Client {
+            shared: Arc::new(Shared { raw, base_url }),
+            _key: PhantomData,
+        })
+    }
+}
+
+/// Redirects are followed only within the same origin (scheme, host, port): the `api-key`
+/// header is custom, so reqwest would otherwise send it along to any host a redirect names.
+///
+/// ```
+/// let http = reqwest::Client::builder().redirect(playflow::redirect_policy()).build();
+/// assert!(http.is_ok());
+/// ```
+pub fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if attempt.previous().len() > 5 {
+            attempt.error("too many redirects")
+        } else if same_origin {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
+}
+
+fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<String> {
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| InvalidInput::new("base_url", format!("not a URL: {e}")))?;
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(InvalidInput::new("base_url", "must not have a query or fragment").into());
+    }
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match parsed.scheme() {
+        "https" => {}
+        "http" if loopback || allow_insecure_http => {}
+        "http" => {
+            return Err(InvalidInput::new(
+                "base_url",
+                "plain http:// is allowed only for loopback hosts (use https://, or allow_insecure_http(true))",
+            )
+            .into());
+        }
+        other => {
+            return Err(
+                InvalidInput::new("base_url", format!("unsupported scheme `{other}`")).into(),
+            );
+        }
+    }
+    Ok(url.trim_end_matches('/').to_string())
+}

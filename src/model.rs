@@ -1,0 +1,78 @@
+//! The data types the facade takes and returns.
+//!
+//! They are the generated types of [`crate::raw::types`] under stable names: when the live spec
+//! renames a schema, only these aliases change, not your code.
+
+use crate::raw::{enums, types};
+
+/// A game-server instance.
+pub type Server = types::Server;
+/// A game port of a running server, with its public host and port.
+pub type NetworkPort = types::NetworkPort;
+/// A port to open on a server (name, internal port, protocol, TLS).
+pub type PortConfig = types::PortConfig;
+/// The body of a server start.
+pub type StartServerRequest = types::StartServerRequest;
+/// Overrides for a server restart.
+pub type RestartServerRequest = types::RestartServerRequest;
+/// A page of servers.
+pub type ServerList = types::ServerList;
+/// The answer to a server stop.
+pub type StopServerResponse = types::StopServerResponse;
+/// A page of a server's logs.
+pub type ServerLogs = types::ServerLogs;
+/// One log line.
+pub type LogEntry = types::LogEntry;
+/// A server's metrics (an open JSON object; its shape is not documented).
+pub type ServerMetrics = types::ServerMetrics;
+/// A build of the game server.
+pub type Build = types::Build;
+/// A page of builds.
+pub type BuildList = types::BuildList;
+/// A registered build and the presigned URL to PUT its ZIP to.
+pub type BuildUploadUrl = types::BuildUploadUrl;
+/// The body of a build from a Docker image.
+pub type DockerImageBuildRequest = types::DockerImageBuildRequest;
+/// Registry credentials for a Docker-image build.
+pub type RegistryCredentials = types::RegistryCredentials;
+/// The answer to processing a build.
+pub type BuildActionResponse = types::BuildActionResponse;
+/// The answer to deleting a build.
+pub type DeleteBuildResponse = types::DeleteBuildResponse;
+/// A build's logs (an open JSON object).
+pub type BuildLogs = types::BuildLogs;
+/// The project's settings.
+pub type ProjectSettings = types::ProjectSettings;
+/// Changes to the project's settings.
+pub type UpdateProjectSettingsRequest = types::UpdateProjectSettingsRequest;
+/// A page of the project's logs.
+pub type ProjectLogs = types::ProjectLogs;
+/// A lobby.
+pub type Lobby = types::Lobby;
+/// A member of a lobby.
+pub type LobbyPlayer = types::LobbyPlayer;
+/// The server block of a lobby whose game started.
+pub type LobbyServer = types::LobbyServer;
+/// Matchmaking queue statistics.
+pub type QueueStats = types::QueueStats;
+/// A page of lobbies.
+pub type LobbyList = types::LobbyList;
+/// The body of a lobby creation.
+pub type CreateLobbyRequest = types::CreateLobbyRequest;
+/// Changes to a lobby's settings (host only).
+pub type UpdateLobbySettingsRequest = types::UpdateLobbySettingsRequest;
+/// The answer to an admin lobby delete.
+pub type DeleteLobbyResponse = types::DeleteLobbyResponse;
+/// The answer of the health check.
+pub type HealthStatus = types::HealthStatus;
+
+/// A server's lifecycle state (open: new values decode as `Unknown`).
+pub type ServerStatus = enums::ServerStatus;
+/// A build's lifecycle state (open).
+pub type BuildStatus = enums::BuildStatus;
+/// A lobby's state (open).
+pub type LobbyStatus = enums::LobbyStatus;
+/// A machine size (open).
+pub type ComputeSize = enums::ComputeSize;
+/// `udp` or `tcp` (open).
+pub type PortProtocol = enums::PortProtocol;

@@ -1,0 +1,94 @@
+//! Project settings and project-wide logs (server key only).
+
+use crate::Client;
+use crate::call::send;
+use crate::error::Result;
+use crate::keys::ServerKey;
+use crate::model::{ProjectLogs, ProjectSettings, UpdateProjectSettingsRequest};
+use crate::validate;
+
+impl Client<ServerKey> {
+    /// Project calls. Server key only.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
+    /// let settings = client.project().settings().await?;
+    /// # let _ = settings; Ok(()) }
+    /// ```
+    pub fn project(&self) -> Project<'_> {
+        Project { client: self }
+    }
+}
+
+/// Project calls of a server-key [`Client`]. Obtain with [`Client::project`].
+#[derive(Debug)]
+pub struct Project<'a> {
+    client: &'a Client<ServerKey>,
+}
+
+impl Project<'_> {
+    /// The project's settings: ports, environment, auth, pool and lobby configurations.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
+    /// let settings = client.project().settings().await?;
+    /// println!("{} lobby configs", settings.lobby_configs.len());
+    /// # Ok(()) }
+    /// ```
+    pub async fn settings(&self) -> Result<ProjectSettings> {
+        send(
+            "get_project_settings",
+            self.client.raw().get_project_settings().send(),
+        )
+        .await
+    }
+
+    /// Change the project's settings; fields left out are kept.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
+    /// let mut changes = playflow::model::UpdateProjectSettingsRequest::default();
+    /// changes.environment_variables.insert("MODE".into(), "ranked".into());
+    /// client.project().update_settings(changes).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn update_settings(
+        &self,
+        changes: UpdateProjectSettingsRequest,
+    ) -> Result<ProjectSettings> {
+        send(
+            "update_project_settings",
+            self.client
+                .raw()
+                .update_project_settings()
+                .body(changes)
+                .send(),
+        )
+        .await
+    }
+
+    /// One page of the logs of all the project's servers between `start_time` and `end_time`
+    /// (ISO 8601), at most `limit` lines (1–1000).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
+    /// let page = client.project().logs_page("2025-03-14T09:00:00Z", None, Some(100)).await?;
+    /// # let _ = page; Ok(()) }
+    /// ```
+    pub async fn logs_page(
+        &self,
+        start_time: &str,
+        end_time: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<ProjectLogs> {
+        validate::non_empty("start_time", start_time)?;
+        let mut call = self.client.raw().get_project_logs().start_time(start_time);
+        if let Some(end) = end_time {
+            call = call.end_time(end);
+        }
+        if let Some(limit) = limit {
+            call = call.limit(validate::limit("limit", limit, 1000)?);
+        }
+        send("get_project_logs", call.send()).await
+    }
+}
