@@ -188,7 +188,7 @@ macro_rules! key_type {
             ///
             /// ```
             #[doc = concat!("let key = playflow::", stringify!($name), "::new(\"", $example, "\").unwrap();")]
-            #[doc = concat!("assert_eq!(key.kind(), ", stringify!($kind), ");")]
+            #[doc = concat!("assert_eq!(key.kind(), playflow::", stringify!($kind), ");")]
             /// ```
             pub fn kind(&self) -> KeyKind {
                 $kind
