@@ -1,0 +1,187 @@
+//! `cargo xtask check`: the vendored spec and the crate agree.
+//!
+//! 1. The spec is OpenAPI 3.1, normalizes and generates (as `build.rs` will).
+//! 2. It is in its stable written form (so `update-spec` re-writing it changes nothing).
+//! 3. The normalizer's rewrite report equals the committed snapshot.
+//! 4. Every operation is reached by a facade method or allow-listed as low-level only, and the
+//!    allow-list has no stale entries.
+
+use std::fmt::Write as _;
+
+use anyhow::{Context as _, Result};
+use similar::TextDiff;
+
+use crate::Repo;
+use crate::allow_list;
+use crate::facade_scan::{facade_method_calls, raw_method_name};
+use crate::spec_check::check_spec;
+use crate::spec_model::operations;
+
+/// The outcome: what was checked (in order) and what failed.
+#[derive(Debug, Default)]
+pub struct CheckOutcome {
+    /// Human-readable lines, failures included, in the order checked.
+    pub log: String,
+    /// One message per failed check.
+    pub failures: Vec<String>,
+}
+
+impl CheckOutcome {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+
+    fn ok(&mut self, line: impl AsRef<str>) {
+        let _ = writeln!(self.log, "ok    {}", line.as_ref());
+    }
+
+    fn note(&mut self, line: impl AsRef<str>) {
+        let _ = writeln!(self.log, "      {}", line.as_ref());
+    }
+
+    fn fail(&mut self, message: impl Into<String>) {
+        let message = message.into();
+        for (i, line) in message.lines().enumerate() {
+            let tag = if i == 0 { "FAIL  " } else { "      " };
+            let _ = writeln!(self.log, "{tag}{line}");
+        }
+        self.failures.push(message);
+    }
+}
+
+/// Run every check on `repo`. `Err` only for I/O problems that stop the checks early.
+pub fn check(repo: &Repo) -> Result<CheckOutcome> {
+    let mut out = CheckOutcome::default();
+    let spec_path = repo.spec();
+    let shown = repo.display(&spec_path).to_string();
+    let text =
+        std::fs::read_to_string(&spec_path).with_context(|| format!("cannot read {shown}"))?;
+    let checked = match check_spec(&text) {
+        Ok(checked) => checked,
+        Err(e) => {
+            out.fail(format!("{shown}: {e:#}"));
+            return Ok(out);
+        }
+    };
+    let ops = operations(&checked.document);
+    let report = checked.generated.normalized.report.to_string();
+    out.ok(format!(
+        "{shown}: OpenAPI 3.1, {} operations; normalizes ({} rewrites) and generates",
+        ops.len(),
+        checked.generated.normalized.report.rewrites.len()
+    ));
+
+    if checked.canonical == text {
+        out.ok(format!("{shown} is in its stable written form"));
+    } else {
+        out.fail(format!(
+            "{shown} is not in its stable written form (serde_json pretty, 2-space indent, final newline); \
+             rewrite it with `cargo xtask update-spec --from {shown}`"
+        ));
+    }
+
+    let snapshot_path = repo.report_snapshot();
+    let snapshot_shown = repo.display(&snapshot_path).to_string();
+    match std::fs::read_to_string(&snapshot_path) {
+        Ok(snapshot) if snapshot == report => {
+            out.ok(format!("rewrite report matches {snapshot_shown}"));
+        }
+        Ok(snapshot) => {
+            let diff = TextDiff::from_lines(&snapshot, &report)
+                .unified_diff()
+                .context_radius(1)
+                .header(&snapshot_shown, "current normalizer report")
+                .to_string();
+            out.fail(format!(
+                "the normalizer's rewrite report differs from {snapshot_shown}; review, then refresh it with \
+                 `cargo xtask codegen` and copy target/codegen/normalize-report.txt over it:\n{diff}"
+            ));
+        }
+        Err(e) => out.fail(format!("cannot read {snapshot_shown}: {e}")),
+    }
+
+    coverage(repo, ops.keys().map(String::as_str).collect(), &mut out)?;
+    Ok(out)
+}
+
+fn coverage(repo: &Repo, op_ids: Vec<&str>, out: &mut CheckOutcome) -> Result<()> {
+    let allow_path = repo.allow_list();
+    let allow_shown = repo.display(&allow_path).to_string();
+    let entries = match std::fs::read_to_string(&allow_path) {
+        Ok(text) => match allow_list::parse(&text) {
+            Ok(entries) => entries,
+            Err(e) => {
+                out.fail(format!("{allow_shown}:\n{e}"));
+                return Ok(());
+            }
+        },
+        Err(e) => {
+            out.fail(format!("cannot read {allow_shown}: {e}"));
+            return Ok(());
+        }
+    };
+    let calls = facade_method_calls(&repo.src_dir())?;
+    let reached: Vec<&str> = op_ids
+        .iter()
+        .copied()
+        .filter(|id| calls.contains(&raw_method_name(id)))
+        .collect();
+    let listed = |id: &str| entries.iter().any(|e| e.operation_id == id);
+
+    let mut problems = Vec::new();
+    for id in &op_ids {
+        if !reached.contains(id) && !listed(id) {
+            problems.push(format!(
+                "`{id}` is neither called by the facade (`.{}(`) nor listed in {allow_shown}",
+                raw_method_name(id)
+            ));
+        }
+    }
+    for entry in &entries {
+        let id = entry.operation_id.as_str();
+        if !op_ids.contains(&id) {
+            problems.push(format!(
+                "{allow_shown}:{}: `{id}` is not an operation of the spec (stale entry)",
+                entry.line
+            ));
+        } else if reached.contains(&id) {
+            problems.push(format!(
+                "{allow_shown}:{}: `{id}` is now called by the facade (`.{}(`); remove it (stale entry)",
+                entry.line,
+                raw_method_name(id)
+            ));
+        }
+    }
+
+    if problems.is_empty() {
+        out.ok(format!(
+            "every operation is reached by the facade or listed in {allow_shown}: {} reached, {} low-level only",
+            reached.len(),
+            entries.len()
+        ));
+    } else {
+        out.fail(format!(
+            "operation coverage ({} problem(s)):\n{}",
+            problems.len(),
+            problems
+                .iter()
+                .map(|p| format!("- {p}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ));
+    }
+    out.note(format!(
+        "reached by the facade ({}): {}",
+        reached.len(),
+        if reached.is_empty() {
+            "none".to_string()
+        } else {
+            reached.join(", ")
+        }
+    ));
+    out.note(format!("low-level only ({}):", entries.len()));
+    for entry in &entries {
+        out.note(format!("  {} ({})", entry.operation_id, entry.reason));
+    }
+    Ok(())
+}

@@ -1,0 +1,107 @@
+//! Helpers shared by the xtask integration tests: a temporary copy of the repository layout, a
+//! one-shot loopback HTTP server, and running the `xtask` binary.
+
+#![allow(dead_code)] // each test file uses a different subset
+
+use std::io::{Read as _, Write as _};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::thread::{self, JoinHandle};
+
+/// The real checkout (read only).
+pub fn real_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// The vendored spec of the real checkout.
+pub fn real_spec_text() -> String {
+    std::fs::read_to_string(real_root().join("openapi/playflow.json")).unwrap()
+}
+
+/// A temporary copy of `openapi/` and `src/`, enough for every command.
+pub fn temp_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&real_root().join("openapi"), &dir.path().join("openapi"));
+    copy_tree(&real_root().join("src"), &dir.path().join("src"));
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// Every file of `dir/openapi` with its bytes, to show that nothing changed (temporary files
+/// left behind included).
+pub fn openapi_snapshot(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(root.join("openapi"))
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&path).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Run the xtask binary.
+pub fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Serve one HTTP response on a loopback port. Returns the URL to fetch and a handle yielding
+/// the request head that was received.
+pub fn serve_once(status: &str, body: impl Into<Vec<u8>>) -> (String, JoinHandle<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/api/doc", listener.local_addr().unwrap());
+    let status = status.to_string();
+    let body = body.into();
+    let handle = thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut head = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = stream.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            head.extend_from_slice(&buf[..n]);
+        }
+        write!(
+            stream,
+            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .unwrap();
+        stream.write_all(&body).unwrap();
+        String::from_utf8_lossy(&head).into_owned()
+    });
+    (url, handle)
+}

@@ -1,0 +1,260 @@
+//! `update-spec` from a file and from a loopback HTTP server, on a temporary copy of the
+//! repository layout: good specs are vendored in the stable form with their provenance; bad ones
+//! are clear errors that leave every vendored file untouched.
+
+mod common;
+
+use serde_json::{Value, json};
+
+use common::{openapi_snapshot, serve_once, stderr, stdout, temp_repo, xtask};
+
+fn update(root: &std::path::Path, from: &str) -> std::process::Output {
+    xtask(&[
+        "update-spec",
+        "--root",
+        &root.to_string_lossy(),
+        "--from",
+        from,
+    ])
+}
+
+/// The vendored spec with one more optional response field on `Server`.
+fn spec_with_new_server_field() -> Value {
+    let mut spec: Value = serde_json::from_str(&common::real_spec_text()).unwrap();
+    spec.pointer_mut("/components/schemas/Server/properties")
+        .unwrap()
+        .as_object_mut()
+        .unwrap()
+        .insert(
+            "cost_per_hour".into(),
+            json!({"type": ["number", "null"], "description": "Price of the instance."}),
+        );
+    spec
+}
+
+fn provenance(root: &std::path::Path) -> String {
+    std::fs::read_to_string(root.join("openapi/PROVENANCE.md")).unwrap()
+}
+
+#[test]
+fn rewriting_the_vendored_spec_from_itself_leaves_it_byte_identical() {
+    let repo = temp_repo();
+    let spec_path = repo.path().join("openapi/playflow.json");
+    let before = std::fs::read(&spec_path).unwrap();
+    let old_provenance = provenance(repo.path());
+
+    let out = update(repo.path(), &spec_path.to_string_lossy());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&spec_path).unwrap(), before);
+    assert!(
+        stdout(&out).contains("openapi/playflow.json unchanged"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("No changes to operations"),
+        "{}",
+        stdout(&out)
+    );
+
+    // Provenance: the section is added below the title, everything else kept.
+    let first = provenance(repo.path());
+    assert!(
+        first.contains("## Last refreshed\n\n- Source: `"),
+        "{first}"
+    );
+    assert!(
+        first.contains("- Document: OpenAPI 3.1.0, API version"),
+        "{first}"
+    );
+    assert!(first.contains("37 operations, 52 schemas"), "{first}");
+    let rest = old_provenance.split_once('\n').unwrap().1.trim_start();
+    assert!(
+        first.ends_with(rest),
+        "the rest of PROVENANCE.md was not kept"
+    );
+
+    // A second refresh replaces the section instead of adding another.
+    let out = update(repo.path(), &spec_path.to_string_lossy());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(provenance(repo.path()), first);
+    assert_eq!(first.matches("## Last refreshed").count(), 1);
+}
+
+#[test]
+fn a_changed_spec_from_a_file_is_vendored_in_the_stable_form_with_a_change_report() {
+    let repo = temp_repo();
+    let new_spec = spec_with_new_server_field();
+    let source = repo.path().join("downloaded.json");
+    // Compact on input: the vendored copy must still be the pretty form.
+    std::fs::write(&source, serde_json::to_string(&new_spec).unwrap()).unwrap();
+
+    let out = update(repo.path(), &source.to_string_lossy());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let vendored = std::fs::read_to_string(repo.path().join("openapi/playflow.json")).unwrap();
+    assert_eq!(
+        vendored,
+        serde_json::to_string_pretty(&new_spec).unwrap() + "\n"
+    );
+    let printed = stdout(&out);
+    assert!(
+        printed.contains("openapi/playflow.json updated"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(
+            "**non-breaking** response field `Server.cost_per_hour` added (optional, `number`)"
+        ),
+        "{printed}"
+    );
+    // `type: [number, null]` is one more normalizer rewrite: the snapshot needs a review.
+    assert!(
+        printed.contains("note: the normalizer's rewrite report no longer matches"),
+        "{printed}"
+    );
+    assert!(
+        provenance(repo.path()).contains(&format!("- Source: `{}`", source.display())),
+        "{}",
+        provenance(repo.path())
+    );
+}
+
+#[test]
+fn a_spec_from_a_loopback_server_is_vendored_and_its_url_recorded_without_query() {
+    let repo = temp_repo();
+    let body = serde_json::to_string_pretty(&spec_with_new_server_field()).unwrap();
+    let (url, server) = serve_once("200 OK", body);
+    let out = update(repo.path(), &format!("{url}?token=s3cret"));
+    let request = server.join().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        request.starts_with("GET /api/doc?token=s3cret HTTP/1.1\r\n"),
+        "{request}"
+    );
+
+    let vendored = std::fs::read_to_string(repo.path().join("openapi/playflow.json")).unwrap();
+    assert!(vendored.contains("\"cost_per_hour\""));
+    let provenance = provenance(repo.path());
+    assert!(
+        provenance.contains(&format!("- Source: `{url} (query omitted)`")),
+        "{provenance}"
+    );
+    assert!(!provenance.contains("s3cret") && !stdout(&out).contains("s3cret"));
+}
+
+/// Run `update-spec` against a source that must be refused; return its stderr after checking
+/// the exit code and that `openapi/` is byte-for-byte as before (no temporary files left).
+fn refused(root: &std::path::Path, from: &str) -> String {
+    let before = openapi_snapshot(root);
+    let out = update(root, from);
+    assert_eq!(out.status.code(), Some(1), "stdout: {}", stdout(&out));
+    assert_eq!(openapi_snapshot(root), before, "openapi/ was modified");
+    let err = stderr(&out);
+    assert!(err.contains("were left untouched"), "{err}");
+    err
+}
+
+#[test]
+fn an_openapi_3_0_document_is_refused() {
+    let repo = temp_repo();
+    let mut spec = spec_with_new_server_field();
+    spec["openapi"] = json!("3.0.3");
+    let (url, server) = serve_once("200 OK", spec.to_string());
+    let err = refused(repo.path(), &url);
+    server.join().unwrap();
+    assert!(
+        err.contains("the spec is OpenAPI 3.0.3; expected OpenAPI 3.1.x"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_swagger_2_document_is_refused() {
+    let repo = temp_repo();
+    let source = repo.path().join("swagger.json");
+    std::fs::write(
+        &source,
+        r#"{"swagger": "2.0", "info": {"title": "x", "version": "1"}, "paths": {}}"#,
+    )
+    .unwrap();
+    let err = refused(repo.path(), &source.to_string_lossy());
+    assert!(
+        err.contains("the spec is Swagger 2.0; expected OpenAPI 3.1.x"),
+        "{err}"
+    );
+}
+
+#[test]
+fn invalid_json_is_refused() {
+    let repo = temp_repo();
+    let (url, server) = serve_once("200 OK", "<html>maintenance</html>");
+    let err = refused(repo.path(), &url);
+    server.join().unwrap();
+    assert!(err.contains("the spec is not valid JSON"), "{err}");
+
+    let source = repo.path().join("truncated.json");
+    let text = common::real_spec_text();
+    std::fs::write(&source, &text[..text.len() / 2]).unwrap();
+    let err = refused(repo.path(), &source.to_string_lossy());
+    assert!(err.contains("the spec is not valid JSON"), "{err}");
+}
+
+#[test]
+fn a_spec_the_normalizer_rejects_is_refused_with_the_pointer() {
+    let repo = temp_repo();
+    let mut spec = spec_with_new_server_field();
+    spec.pointer_mut("/components/schemas/Server/properties")
+        .unwrap()
+        .as_object_mut()
+        .unwrap()
+        .insert(
+            "position".into(),
+            json!({"type": "array", "prefixItems": [{"type": "number"}, {"type": "number"}]}),
+        );
+    let (url, server) = serve_once("200 OK", spec.to_string());
+    let err = refused(repo.path(), &url);
+    server.join().unwrap();
+    assert!(err.contains("code generation rejects the spec"), "{err}");
+    assert!(
+        err.contains(
+            "unsupported OpenAPI construct at /components/schemas/Server/properties/position/prefixItems"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_http_error_is_refused() {
+    let repo = temp_repo();
+    let (url, server) = serve_once("503 Service Unavailable", "{}");
+    let err = refused(repo.path(), &url);
+    server.join().unwrap();
+    assert!(
+        err.contains("returned HTTP 503 Service Unavailable"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_file_is_refused() {
+    let repo = temp_repo();
+    let missing = repo.path().join("nope.json");
+    let err = refused(repo.path(), &missing.to_string_lossy());
+    assert!(err.contains("cannot read"), "{err}");
+}
+
+#[test]
+fn a_broken_provenance_section_stops_the_update_before_anything_is_written() {
+    let repo = temp_repo();
+    let provenance_path = repo.path().join("openapi/PROVENANCE.md");
+    let broken = provenance(repo.path()).replacen(
+        "\n",
+        "\n<!-- last-refreshed: begin (written by `cargo xtask update-spec`, replaced on every refresh) -->\n",
+        1,
+    );
+    std::fs::write(&provenance_path, broken).unwrap();
+    let source = repo.path().join("new.json");
+    std::fs::write(&source, spec_with_new_server_field().to_string()).unwrap();
+    let err = refused(repo.path(), &source.to_string_lossy());
+    assert!(err.contains("broken \"Last refreshed\" section"), "{err}");
+}
