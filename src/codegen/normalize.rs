@@ -241,16 +241,16 @@ pub fn normalize(input: &Value) -> Result<Normalized> {
         None => return fail("/openapi", "missing `openapi` version field"),
     }
     for key in ["jsonSchemaDialect", "$schema", "webhooks"] {
-        if root.remove(key).is_some() {
+        if root.shift_remove(key).is_some() {
             report.push(&child("", key), RewriteKind::DroppedKeyword, key);
         }
     }
     if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
-        if info.remove("summary").is_some() {
+        if info.shift_remove("summary").is_some() {
             report.push("/info/summary", RewriteKind::DroppedKeyword, "info.summary");
         }
         if let Some(license) = info.get_mut("license").and_then(Value::as_object_mut)
-            && license.remove("identifier").is_some()
+            && license.shift_remove("identifier").is_some()
         {
             report.push(
                 "/info/license/identifier",
@@ -265,7 +265,7 @@ pub fn normalize(input: &Value) -> Result<Normalized> {
 
     let mut hoisted = Vec::new();
     if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
-        if components.remove("pathItems").is_some() {
+        if components.shift_remove("pathItems").is_some() {
             return fail("/components/pathItems", "components.pathItems (3.1 only)");
         }
         normalize_components(components, &mut report, &mut hoisted)?;
@@ -472,7 +472,7 @@ pub fn normalize_schema(schema: &mut Value, ptr: &str, report: &mut Report) -> R
 
     // `$ref` with siblings: 3.0 ignores the siblings, 3.1 applies them. Keep their meaning.
     if obj.contains_key("$ref") && obj.len() > 1 {
-        let reference = obj.remove("$ref").expect("checked above");
+        let reference = obj.shift_remove("$ref").expect("checked above");
         let siblings: Vec<&str> = obj.keys().map(String::as_str).collect();
         report.push(
             ptr,
@@ -483,12 +483,12 @@ pub fn normalize_schema(schema: &mut Value, ptr: &str, report: &mut Report) -> R
     }
 
     for key in SCHEMA_ANNOTATIONS_31 {
-        if obj.remove(*key).is_some() {
+        if obj.shift_remove(*key).is_some() {
             report.push(&child(ptr, key), RewriteKind::DroppedKeyword, *key);
         }
     }
 
-    if let Some(examples) = obj.remove("examples") {
+    if let Some(examples) = obj.shift_remove("examples") {
         let Some(list) = examples.as_array() else {
             return fail(
                 &child(ptr, "examples"),
@@ -505,23 +505,31 @@ pub fn normalize_schema(schema: &mut Value, ptr: &str, report: &mut Report) -> R
         );
     }
 
-    if let Some(value) = obj.remove("const") {
+    if let Some(value) = obj.shift_remove("const") {
         obj.insert("enum".into(), json!([value]));
         report.push(ptr, RewriteKind::ConstToEnum, format!("const {value}"));
     }
 
-    for (exclusive, bound) in [
-        ("exclusiveMinimum", "minimum"),
-        ("exclusiveMaximum", "maximum"),
+    for (exclusive, bound, lower) in [
+        ("exclusiveMinimum", "minimum", true),
+        ("exclusiveMaximum", "maximum", false),
     ] {
         if let Some(v) = obj.get(exclusive).filter(|v| v.is_number()).cloned() {
-            obj.insert(bound.into(), v.clone());
-            obj.insert(exclusive.into(), json!(true));
-            report.push(
-                ptr,
-                RewriteKind::ExclusiveBound,
-                format!("{exclusive}: {v}"),
-            );
+            // 3.1 applies both keywords when both are present: keep whichever is stricter.
+            let inclusive_is_stricter = obj
+                .get(bound)
+                .and_then(Value::as_f64)
+                .zip(v.as_f64())
+                .is_some_and(|(b, e)| if lower { b > e } else { b < e });
+            let detail = if inclusive_is_stricter {
+                obj.shift_remove(exclusive);
+                format!("{exclusive}: {v} dropped, {bound} is stricter")
+            } else {
+                obj.insert(bound.into(), v.clone());
+                obj.insert(exclusive.into(), json!(true));
+                format!("{exclusive}: {v}")
+            };
+            report.push(ptr, RewriteKind::ExclusiveBound, detail);
         }
     }
 
@@ -539,7 +547,7 @@ pub fn normalize_schema(schema: &mut Value, ptr: &str, report: &mut Report) -> R
     }
 
     if obj.get("additionalProperties") == Some(&Value::Bool(false)) {
-        obj.remove("additionalProperties");
+        obj.shift_remove("additionalProperties");
         report.push(
             ptr,
             RewriteKind::ClosedObjectOpened,
@@ -571,7 +579,7 @@ pub fn normalize_schema(schema: &mut Value, ptr: &str, report: &mut Report) -> R
             normalize_schema(prop, &p, report)?;
             if !required.contains(name)
                 && let Some(prop) = prop.as_object_mut()
-                && let Some(default) = prop.remove("default")
+                && let Some(default) = prop.shift_remove("default")
             {
                 report.push(
                     &p,
@@ -636,7 +644,7 @@ fn rewrite_type_array(
             );
         }
         many => {
-            obj.remove("type");
+            obj.shift_remove("type");
             let branches: Vec<Value> = many.iter().map(|t| json!({ "type": t })).collect();
             if obj.contains_key("anyOf") {
                 return fail(&child(ptr, "type"), "a `type` array beside `anyOf`");
@@ -681,7 +689,7 @@ fn rewrite_null_branch(
         // One branch left: the schema becomes that branch, nullable. A `$ref` goes under allOf
         // because 3.0 ignores siblings of `$ref`.
         [one] => {
-            obj.remove(combinator);
+            obj.shift_remove(combinator);
             if one.get("$ref").is_some() {
                 obj.insert("allOf".into(), json!([one]));
             } else if let Some(branch) = one.as_object() {
@@ -737,11 +745,11 @@ fn hoist_inline_enums(
         // Annotations stay on the property; the enum itself moves.
         let mut moved = Map::new();
         for key in ["type", "enum", "example", "nullable"] {
-            if let Some(v) = obj.remove(key) {
+            if let Some(v) = obj.shift_remove(key) {
                 moved.insert(key.into(), v);
             }
         }
-        let nullable = moved.remove("nullable");
+        let nullable = moved.shift_remove("nullable");
         let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
         if nullable == Some(json!(true)) {
             obj.insert("allOf".into(), json!([reference]));
@@ -841,7 +849,7 @@ fn default_to_error_ranges(responses: &mut Map<String, Value>, ptr: &str, report
     if !typed_success || !responses.contains_key("default") {
         return;
     }
-    let default = responses.remove("default").expect("checked above");
+    let default = responses.shift_remove("default").expect("checked above");
     let mut added = Vec::new();
     for range in ["4XX", "5XX"] {
         if !responses.contains_key(range) {
