@@ -1,11 +1,20 @@
-//! Bytes to Server-Sent Events: `eventsource-stream` does the parsing (line endings split
-//! across chunks, comments, multi-line data, the BOM), after a lossy UTF-8 decoding step.
+//! Bytes to Server-Sent Events: `eventsource-stream` does the parsing (fields, comments,
+//! multi-line data, line endings split across chunks), after a decoding step of ours.
 //!
-//! Why the extra step: `eventsource-stream` keeps bytes that are not valid UTF-8 in its buffer
-//! waiting for the rest of a character; when they are invalid rather than incomplete, no later
-//! chunk completes them and every event after them is held back until the connection ends. So
-//! invalid sequences are replaced with U+FFFD here (like `String::from_utf8_lossy`), and only
-//! a character cut at the end of a chunk is carried over to the next one.
+//! Why the extra step: eventsource-stream 0.2.3 (the current release; unmaintained since 2022)
+//! has three faults a server could trigger, each found by this crate's property tests:
+//!
+//! - a stream that starts with a byte-order mark panics (it slices the 3-byte U+FEFF at byte
+//!   1; upstream fix proposed in jpopesculian/eventsource-stream#10, unmerged);
+//! - bytes that are not valid UTF-8 stay in its buffer waiting for the rest of a character
+//!   that never comes, holding back every later event until the connection ends;
+//! - a lone CR that ends the stream is never taken as a line ending, so a stream with CR-only
+//!   line endings loses its last event.
+//!
+//! So here: invalid UTF-8 is replaced with U+FFFD (like `String::from_utf8_lossy`) and only a
+//! character cut at a chunk's end is carried over; the leading BOM is removed by us and the
+//! parser is first fed an empty line (a no-op in SSE) so it never looks for one itself; and a
+//! final CR gets its LF, which makes it the line ending the standard says it is.
 
 use std::pin::Pin;
 
@@ -21,7 +30,10 @@ where
     B: AsRef<[u8]>,
     E: Send + 'static,
 {
-    lossy_utf8(bytes).eventsource()
+    // The empty line starts the parser without a BOM check (see above).
+    stream::once(async { Ok(String::from("\n")) })
+        .chain(lossy_utf8(bytes))
+        .eventsource()
 }
 
 /// Each chunk as text, with invalid UTF-8 replaced and a character cut at a chunk's end joined
@@ -46,11 +58,24 @@ where
     })
 }
 
-/// Incremental lossy UTF-8 decoding.
-#[derive(Default)]
+/// Incremental lossy UTF-8 decoding, minus the leading BOM.
 struct Utf8Decoder {
     /// The start of a character whose remaining bytes have not arrived yet (at most 3 bytes).
     pending: Vec<u8>,
+    /// No text was produced yet (a leading BOM is still to be removed).
+    at_start: bool,
+    /// The text produced so far ends with CR.
+    ends_with_cr: bool,
+}
+
+impl Default for Utf8Decoder {
+    fn default() -> Self {
+        Self {
+            pending: Vec::new(),
+            at_start: true,
+            ends_with_cr: false,
+        }
+    }
 }
 
 impl Utf8Decoder {
@@ -83,11 +108,31 @@ impl Utf8Decoder {
                 }
             }
         }
+        self.produced(text)
+    }
+
+    /// Remove the BOM from the first text and remember whether the text ends with CR.
+    fn produced(&mut self, mut text: String) -> String {
+        if text.is_empty() {
+            return text;
+        }
+        if std::mem::take(&mut self.at_start) && text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
+        if !text.is_empty() {
+            self.ends_with_cr = text.ends_with('\r');
+        }
         text
     }
 
-    /// What is left when the stream ends: an incomplete character, replaced.
-    fn finish(self) -> Option<String> {
-        (!self.pending.is_empty()).then(|| String::from_utf8_lossy(&self.pending).into_owned())
+    /// What is left when the stream ends: an incomplete character (replaced), or the LF
+    /// that makes a final CR a line ending.
+    fn finish(mut self) -> Option<String> {
+        let pending = std::mem::take(&mut self.pending);
+        let mut tail = self.produced(String::from_utf8_lossy(&pending).into_owned());
+        if tail.is_empty() && self.ends_with_cr {
+            tail.push('\n');
+        }
+        (!tail.is_empty()).then_some(tail)
     }
 }
