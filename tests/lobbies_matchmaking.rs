@@ -239,7 +239,14 @@ async fn explicit_cancel_leaves_the_queue_once() {
     let server = TestServer::start(|req, _| match (req.method.as_str(), req.path.as_str()) {
         ("POST", QUEUE) => ok(in_queue()),
         ("DELETE", QUEUE) => ok(lobby("waiting", json!({}))),
-        ("GET", EVENTS) => Reply::Sse(vec![sse(&in_queue(), "connected"), Step::Hold]),
+        ("GET", EVENTS) => Reply::Sse(vec![
+            sse(&in_queue(), "connected"),
+            event(
+                "queue_stats",
+                r#"{"playersSearching":18,"lobbiesInQueue":5}"#,
+            ),
+            Step::Hold,
+        ]),
         other => panic!("unexpected {other:?}"),
     })
     .await;
@@ -255,6 +262,8 @@ async fn explicit_cancel_leaves_the_queue_once() {
     // A cancel button pressed while waiting.
     let waited = tokio::time::timeout(Duration::from_millis(200), search.wait()).await;
     assert!(waited.is_err());
+    // What a "searching…" screen shows, from the stream.
+    assert_eq!(search.queue_stats().unwrap().players_searching, Some(18.0));
     let lobby = search.cancel().await.unwrap();
     assert_eq!(lobby.status, LobbyStatus::Waiting);
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -501,4 +510,20 @@ fn match_readiness_follows_the_spec() {
                                     {"host": "h", "port": 70000}, {"host": " ", "port": 1}]}}),
     );
     assert!(Match::from_lobby(&parse(unusable)).is_none());
+}
+
+#[test]
+fn streams_and_searches_can_move_to_other_tasks() {
+    fn send<T: Send + 'static>(_: &T) {}
+    let client = sse_support::client("http://127.0.0.1:9");
+    let me = client.lobbies("casual").player("p-123");
+    send(&me.events());
+    send(&me.find_match("duo_ranked"));
+    send(&std::future::IntoFuture::into_future(
+        me.find_match("duo_ranked"),
+    ));
+    fn search_is_send(search: playflow::lobbies::MatchSearch<playflow::ClientKey>) {
+        send(&search);
+    }
+    let _ = search_is_send;
 }

@@ -107,6 +107,14 @@ impl Lobbies<'_, ServerKey> {
     /// let lobby = client.lobbies("casual").get("3c7e9a52").await?;
     /// # let _ = lobby; Ok(()) }
     /// ```
+    ///
+    /// A game client's key cannot make admin calls; they do not exist on its client:
+    ///
+    /// ```compile_fail
+    /// # async fn demo(client: playflow::Client<playflow::ClientKey>) -> playflow::Result<()> {
+    /// let lobby = client.lobbies("casual").get("3c7e9a52").await?;
+    /// # let _ = lobby; Ok(()) }
+    /// ```
     pub async fn get(&self, lobby_id: &str) -> Result<Lobby> {
         validate::non_empty("lobby_id", lobby_id)?;
         send(
@@ -126,6 +134,12 @@ impl Lobbies<'_, ServerKey> {
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
+    /// client.lobbies("casual").delete("3c7e9a52").await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// ```compile_fail
+    /// # async fn demo(client: playflow::Client<playflow::ClientKey>) -> playflow::Result<()> {
     /// client.lobbies("casual").delete("3c7e9a52").await?;
     /// # Ok(()) }
     /// ```

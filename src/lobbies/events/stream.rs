@@ -21,7 +21,8 @@ use crate::lobbies::player::OwnedPlayer;
 ///   timeout (75 s; PlayFlow pings every 30 s), waiting 1 s, 2 s, 4 s, ... up to 30 s
 ///   between attempts (jittered; [`Self::reconnect_delays`]). The first event after a
 ///   reconnect is [`LobbyEvent::Connected`] with the full lobby, so no change is lost;
-/// - retries 5xx, 408, 429 (honouring `Retry-After`) and transport errors silently;
+/// - retries 500–504, 408, 429 (honouring `Retry-After`), timeouts and transport errors
+///   silently;
 /// - ends after [`LobbyEvent::LobbyDeleted`];
 /// - ends with an error on 401, 403, 404 (the player is in no lobby, or was kicked) and any
 ///   other error that retrying cannot fix.

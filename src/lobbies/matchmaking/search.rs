@@ -84,6 +84,10 @@ impl<K: ApiKey> MatchSearch<K> {
             None => player.current().await?,
         };
         let now = Instant::now();
+        let queue_stats = lobby
+            .matchmaking
+            .as_ref()
+            .and_then(|m| m.queue_stats.clone());
         Ok(Self {
             signals: signals(find.owner.clone(), find.stream),
             owner: find.owner,
@@ -91,7 +95,7 @@ impl<K: ApiKey> MatchSearch<K> {
             signals_ended: false,
             connected: false,
             lobby,
-            queue_stats: None,
+            queue_stats,
             max_wait: find.max_wait,
             deadline,
             poll_interval: find.poll_interval,
@@ -126,12 +130,7 @@ impl<K: ApiKey> MatchSearch<K> {
     /// # }
     /// ```
     pub fn queue_stats(&self) -> Option<&QueueStats> {
-        self.queue_stats.as_ref().or_else(|| {
-            self.lobby
-                .matchmaking
-                .as_ref()
-                .and_then(|m| m.queue_stats.as_ref())
-        })
+        self.queue_stats.as_ref()
     }
 
     /// Leave the queue now (host only) and end the search.
@@ -237,6 +236,13 @@ impl<K: ApiKey> MatchSearch<K> {
 
     /// Take in a new state of the lobby; an outcome when the search is over.
     async fn observe(&mut self, lobby: Lobby) -> Step {
+        if let Some(stats) = lobby
+            .matchmaking
+            .as_ref()
+            .and_then(|m| m.queue_stats.clone())
+        {
+            self.queue_stats = Some(stats);
+        }
         self.lobby = lobby;
         if let Some(found) = Match::from_lobby(&self.lobby) {
             self.guard.disarm();
