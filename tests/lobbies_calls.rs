@@ -585,3 +585,22 @@ async fn admin_calls_work_with_a_server_key() {
     get.assert_async().await;
     delete.assert_async().await;
 }
+
+#[tokio::test]
+async fn a_player_id_that_cannot_be_a_header_is_refused_before_sending() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|_, then| {
+            then.status(200).json_body(lobby("waiting"));
+        })
+        .await;
+    let client = client(&server);
+    for bad in ["", "  ", "p-1\r\nx-evil: 1"] {
+        let result = client.lobbies("casual").player(bad).current().await;
+        assert!(
+            matches!(result, Err(playflow::Error::InvalidInput(_))),
+            "{bad:?}: {result:?}"
+        );
+    }
+    assert_eq!(any.calls_async().await, 0);
+}
