@@ -1,9 +1,41 @@
-//! Lobbies of one lobby configuration: browsing (any key), the player-scoped calls of a game
-//! client ([`PlayerLobby`]), and admin get/delete (server key only).
+//! Lobbies and matchmaking.
+//!
+//! - [`Lobbies`]: the lobbies of one lobby configuration: browsing (any key) and admin get/delete
+//!   (server key only).
+//! - [`PlayerLobby`]: everything a game client does as one player (sent as `x-player-id`):
+//!   create, join, leave, player state, host controls, matchmaking, heartbeat.
+//! - [`LobbyEvents`]: the live event stream of the player's lobby, reconnecting by itself.
+//! - [`FindMatch`]: a waiter that queues the lobby and resolves with the match's server
+//!   endpoints.
+//! - [`LobbyErrorExt`]: the documented lobby errors (not in a lobby, not host, ...) as a type.
+//!
+//! ```no_run
+//! # async fn demo(client: playflow::Client<playflow::ClientKey>) -> Result<(), Box<dyn std::error::Error>> {
+//! let me = client.lobbies("casual").player("p-123");
+//! me.create("Friday night arena").max_players(4).send().await?;
+//! let found = me.find_match("duo_ranked").max_wait(std::time::Duration::from_secs(120)).await?;
+//! println!("connect to {}", found.endpoints[0]);
+//! # Ok(()) }
+//! ```
 
+mod browse;
+mod create;
+mod errors;
+mod events;
+mod join;
+mod matchmaking;
+mod object;
 mod player;
+mod settings;
 
-pub use player::PlayerLobby;
+pub use browse::BrowseLobbies;
+pub use create::CreateLobby;
+pub use errors::{LobbyErrorExt, LobbyErrorKind};
+pub use events::{LobbyEvent, LobbyEvents, decode_event_stream};
+pub use join::{JoinLobby, JoinTarget};
+pub use matchmaking::{Endpoint, FindMatch, FindMatchError, Match, MatchSearch};
+pub use player::{LeaveOutcome, PlayerLobby};
+pub use settings::UpdateLobbySettings;
 
 use std::marker::PhantomData;
 
@@ -11,7 +43,7 @@ use crate::Client;
 use crate::call::send;
 use crate::error::Result;
 use crate::keys::{ApiKey, ServerKey};
-use crate::model::{DeleteLobbyResponse, Lobby, LobbyList};
+use crate::model::{DeleteLobbyResponse, Lobby};
 use crate::validate;
 
 impl<K: ApiKey> Client<K> {
@@ -41,7 +73,8 @@ pub struct Lobbies<'a, K: ApiKey> {
 }
 
 impl<'a, K: ApiKey> Lobbies<'a, K> {
-    /// Browse public lobbies, with filters.
+    /// Browse public lobbies, with filters; one page with `send()`, every page as a stream
+    /// with `stream()`.
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client<playflow::ClientKey>) -> playflow::Result<()> {
@@ -49,14 +82,7 @@ impl<'a, K: ApiKey> Lobbies<'a, K> {
     /// # let _ = page; Ok(()) }
     /// ```
     pub fn browse(&self) -> BrowseLobbies<'a, K> {
-        BrowseLobbies {
-            client: self.client,
-            config: self.config.clone(),
-            region: None,
-            status: None,
-            limit: None,
-            offset: None,
-        }
+        BrowseLobbies::new(self.client, self.config.clone())
     }
 
     /// Act as the player `player_id` (sent as `x-player-id`): create, join, leave, ready up,
@@ -81,6 +107,14 @@ impl Lobbies<'_, ServerKey> {
     /// let lobby = client.lobbies("casual").get("3c7e9a52").await?;
     /// # let _ = lobby; Ok(()) }
     /// ```
+    ///
+    /// A game client's key cannot make admin calls; they do not exist on its client:
+    ///
+    /// ```compile_fail
+    /// # async fn demo(client: playflow::Client<playflow::ClientKey>) -> playflow::Result<()> {
+    /// let lobby = client.lobbies("casual").get("3c7e9a52").await?;
+    /// # let _ = lobby; Ok(()) }
+    /// ```
     pub async fn get(&self, lobby_id: &str) -> Result<Lobby> {
         validate::non_empty("lobby_id", lobby_id)?;
         send(
@@ -95,10 +129,17 @@ impl Lobbies<'_, ServerKey> {
         .await
     }
 
-    /// Delete any lobby (admin). Server key only.
+    /// Delete any lobby (admin). Server key only. Members' event streams receive
+    /// [`LobbyEvent::LobbyDeleted`] and end.
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
+    /// client.lobbies("casual").delete("3c7e9a52").await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// ```compile_fail
+    /// # async fn demo(client: playflow::Client<playflow::ClientKey>) -> playflow::Result<()> {
     /// client.lobbies("casual").delete("3c7e9a52").await?;
     /// # Ok(()) }
     /// ```
@@ -114,96 +155,5 @@ impl Lobbies<'_, ServerKey> {
                 .send(),
         )
         .await
-    }
-}
-
-/// A lobby browse request. Obtain with [`Lobbies::browse`].
-#[derive(Debug)]
-#[must_use]
-pub struct BrowseLobbies<'a, K: ApiKey> {
-    client: &'a Client<K>,
-    config: String,
-    region: Option<String>,
-    status: Option<String>,
-    limit: Option<u32>,
-    offset: Option<u64>,
-}
-
-impl<K: ApiKey> BrowseLobbies<'_, K> {
-    /// Only lobbies in this region.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// client.lobbies("casual").browse().region("us-east").send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-
-    /// Only lobbies in this status (e.g. `waiting`).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// client.lobbies("casual").browse().status("waiting").send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-
-    /// Page size, 1–100 (server default 50).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// client.lobbies("casual").browse().limit(10).send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// How many lobbies to skip.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// client.lobbies("casual").browse().offset(10).send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-
-    /// Fetch this page.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// let page = client.lobbies("casual").browse().send().await?;
-    /// # let _ = page; Ok(()) }
-    /// ```
-    pub async fn send(self) -> Result<LobbyList> {
-        validate::non_empty("config", &self.config)?;
-        let mut call = self
-            .client
-            .raw()
-            .browse_lobbies()
-            .config(self.config.as_str());
-        if let Some(region) = &self.region {
-            call = call.region(region.as_str());
-        }
-        if let Some(status) = &self.status {
-            call = call.status(status.as_str());
-        }
-        if let Some(v) = self.limit {
-            call = call.limit(validate::limit("limit", v, 100)?);
-        }
-        if let Some(v) = self.offset {
-            call = call.offset(v);
-        }
-        send("browse_lobbies", call.send()).await
     }
 }

@@ -1,0 +1,150 @@
+//! [`LobbyEvents`]: the user-facing event stream.
+
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use futures::stream::{BoxStream, Stream};
+
+use super::LobbyEvent;
+use super::connection::{Signal, StreamOptions, signals};
+use crate::error::Result;
+use crate::keys::ApiKey;
+use crate::lobbies::player::OwnedPlayer;
+
+/// The live events of a player's lobby. Obtain with
+/// [`PlayerLobby::events`](crate::lobbies::PlayerLobby::events).
+///
+/// A [`Stream`] of `Result<LobbyEvent>` that connects when first polled and:
+///
+/// - reconnects when the connection drops, is reset, or stays silent longer than the idle
+///   timeout (75 s; PlayFlow pings every 30 s), waiting 1 s, 2 s, 4 s, ... up to 30 s
+///   between attempts (jittered; [`Self::reconnect_delays`]). The first event after a
+///   reconnect is [`LobbyEvent::Connected`] with the full lobby, so no change is lost;
+/// - retries 500–504, 408, 429 (honouring `Retry-After`), timeouts and transport errors
+///   silently;
+/// - ends after [`LobbyEvent::LobbyDeleted`];
+/// - ends with an error on 401, 403, 404 (the player is in no lobby, or was kicked) and any
+///   other error that retrying cannot fix.
+///
+/// An event whose data does not decode is yielded as an [`Error::Decode`](crate::Error::Decode)
+/// item and the stream goes on. While the stream is open the player counts as present (no
+/// heartbeat calls needed). Dropping it closes the connection.
+///
+/// The client's whole-request timeout applies to each connection of this stream; build the
+/// client with [`ClientBuilder::timeout(None)`](crate::ClientBuilder::timeout) if it is set
+/// shorter than you keep the stream open.
+///
+/// ```no_run
+/// use futures::StreamExt;
+/// use playflow::lobbies::LobbyEvent;
+/// # async fn demo(client: playflow::Client<playflow::ClientKey>) -> playflow::Result<()> {
+/// let mut events = client.lobbies("casual").player("p-123").events();
+/// while let Some(event) = events.next().await {
+///     if let LobbyEvent::LobbyUpdated(lobby) = event? {
+///         println!("now {}", lobby.status);
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+#[must_use = "streams do nothing unless polled"]
+pub struct LobbyEvents<K: ApiKey> {
+    owner: OwnedPlayer<K>,
+    options: StreamOptions,
+    signals: Option<BoxStream<'static, Signal>>,
+    connected: bool,
+}
+
+impl<K: ApiKey> std::fmt::Debug for LobbyEvents<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LobbyEvents")
+            .field("owner", &self.owner)
+            .field("options", &self.options)
+            .field("started", &self.signals.is_some())
+            .field("connected", &self.connected)
+            .finish()
+    }
+}
+
+impl<K: ApiKey> LobbyEvents<K> {
+    pub(in crate::lobbies) fn new(owner: OwnedPlayer<K>) -> Self {
+        Self {
+            owner,
+            options: StreamOptions::default(),
+            signals: None,
+            connected: false,
+        }
+    }
+
+    /// Bounds of the reconnect delay: the first wait is `min` (plus up to 100 % jitter), each
+    /// next one doubles, and none exceeds `max`. Defaults: 1 s and 30 s. Takes effect if set
+    /// before the stream is first polled.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// # fn demo(client: playflow::Client<playflow::ClientKey>) {
+    /// let events = client
+    ///     .lobbies("casual")
+    ///     .player("p-123")
+    ///     .events()
+    ///     .reconnect_delays(Duration::from_millis(500), Duration::from_secs(10));
+    /// # let _ = events; }
+    /// ```
+    pub fn reconnect_delays(mut self, min: Duration, max: Duration) -> Self {
+        self.options = self.options.with_delays(min, max);
+        self
+    }
+
+    /// How long a connection may deliver nothing at all (not even a keep-alive) before it is
+    /// taken as dead and reopened. Default 75 s. Takes effect if set before the first poll.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// # fn demo(client: playflow::Client<playflow::ClientKey>) {
+    /// let events = client.lobbies("casual").player("p-123").events().idle_timeout(Duration::from_secs(45));
+    /// # let _ = events; }
+    /// ```
+    pub fn idle_timeout(mut self, idle: Duration) -> Self {
+        self.options.idle_timeout = idle;
+        self
+    }
+
+    /// Whether a connection is open right now (false before the first poll and while
+    /// reconnecting). Useful for a "reconnecting…" indicator.
+    ///
+    /// ```no_run
+    /// # fn demo(client: playflow::Client<playflow::ClientKey>) {
+    /// let events = client.lobbies("casual").player("p-123").events();
+    /// assert!(!events.is_connected());
+    /// # }
+    /// ```
+    pub fn is_connected(&self) -> bool {
+        self.connected
+    }
+}
+
+impl<K: ApiKey> Stream for LobbyEvents<K> {
+    type Item = Result<LobbyEvent>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        let signals = this
+            .signals
+            .get_or_insert_with(|| signals(this.owner.clone(), this.options));
+        loop {
+            match ready!(signals.as_mut().poll_next(cx)) {
+                None => {
+                    this.connected = false;
+                    return Poll::Ready(None);
+                }
+                Some(Signal::Open) => this.connected = true,
+                Some(Signal::Down) => this.connected = false,
+                Some(Signal::Event(event)) => return Poll::Ready(Some(event)),
+                Some(Signal::Failed(e)) => {
+                    this.connected = false;
+                    return Poll::Ready(Some(Err(e)));
+                }
+            }
+        }
+    }
+}

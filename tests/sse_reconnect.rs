@@ -1,0 +1,324 @@
+//! The lobby event stream against a scripted local SSE server: reconnects after the server
+//! closes mid-stream, backoff, idle timeout, and the cases that end the stream.
+
+mod sse_support;
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use playflow::lobbies::{LobbyErrorExt, LobbyErrorKind, LobbyEvent, LobbyEvents};
+use playflow::model::LobbyStatus;
+use sse_support::{Reply, Step, TestServer, client, event, lobby};
+
+const EVENTS: &str = "/api/v3/lobbies/casual/me/events";
+
+fn lobby_data(status: &str) -> String {
+    lobby(status, serde_json::json!({})).to_string()
+}
+
+fn deleted() -> Step {
+    event(
+        "lobby_deleted",
+        r#"{"id":"3c7e9a52-1f4b-4d2a-9b8e-6a0f5d2c71e4"}"#,
+    )
+}
+
+/// Everything the stream yields until it ends (at most 10 s).
+async fn drain(events: LobbyEvents<playflow::ClientKey>) -> Vec<playflow::Result<LobbyEvent>> {
+    tokio::time::timeout(Duration::from_secs(10), events.collect())
+        .await
+        .expect("the event stream should end")
+}
+
+fn statuses(events: &[playflow::Result<LobbyEvent>]) -> Vec<String> {
+    events
+        .iter()
+        .map(|e| match e {
+            Ok(LobbyEvent::Connected(l)) => format!("connected:{}", l.status),
+            Ok(LobbyEvent::LobbyUpdated(l)) => format!("updated:{}", l.status),
+            Ok(other) => other.name().to_string(),
+            Err(e) => format!("error:{e}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn reconnects_after_the_server_closes_mid_stream_and_resyncs() {
+    let server = TestServer::start(|req, seen| {
+        assert!(req.path.ends_with("/me/events"));
+        match seen {
+            // First connection: two events, then the start of a third, then the server drops.
+            0 => Reply::Sse(vec![
+                event("connected", &lobby_data("waiting")),
+                event("lobby_updated", &lobby_data("in_queue")),
+                Step::Send(b"event: lobby_updated\ndata: {\"id\":".to_vec()),
+            ]),
+            // Second connection: the full state again, then the end.
+            _ => Reply::Sse(vec![event("connected", &lobby_data("matched")), deleted()]),
+        }
+    })
+    .await;
+    let client = client(&server.url());
+    let events = client
+        .lobbies("casual")
+        .player("p-123")
+        .events()
+        .reconnect_delays(Duration::from_millis(20), Duration::from_millis(50));
+
+    let got = drain(events).await;
+    assert_eq!(
+        statuses(&got),
+        [
+            "connected:waiting",
+            "updated:in_queue",
+            "connected:matched",
+            "lobby_deleted"
+        ]
+    );
+    let requests = server.calls("GET", EVENTS);
+    assert_eq!(requests.len(), 2, "one reconnect, none after lobby_deleted");
+    for r in &requests {
+        assert_eq!(r.header("x-player-id"), Some("p-123"));
+        assert_eq!(r.header("api-key"), Some("pfclient_1234567890abcdef1234"));
+    }
+    let gap = requests[1].at - requests[0].at;
+    assert!(
+        gap >= Duration::from_millis(20),
+        "reconnected after {gap:?}"
+    );
+}
+
+#[tokio::test]
+async fn stream_is_connected_while_open() {
+    let server = TestServer::start(|_, _| {
+        Reply::Sse(vec![
+            event("connected", &lobby_data("waiting")),
+            Step::Wait(Duration::from_millis(200)),
+            deleted(),
+        ])
+    })
+    .await;
+    let client = client(&server.url());
+    let mut events = client.lobbies("casual").player("p-123").events();
+    assert!(!events.is_connected());
+    let first = events.next().await.unwrap().unwrap();
+    assert_eq!(first.lobby().unwrap().status, LobbyStatus::Waiting);
+    assert!(events.is_connected());
+    assert!(matches!(
+        events.next().await,
+        Some(Ok(LobbyEvent::LobbyDeleted { .. }))
+    ));
+    assert!(events.next().await.is_none());
+    // Polling after the end keeps answering None (no panic).
+    assert!(events.next().await.is_none());
+    assert!(!events.is_connected());
+}
+
+#[tokio::test]
+async fn lobby_deleted_ends_the_stream_without_reconnecting() {
+    let server = TestServer::start(|_, _| {
+        Reply::Sse(vec![
+            event("connected", &lobby_data("waiting")),
+            deleted(),
+            Step::Hold,
+        ])
+    })
+    .await;
+    let client = client(&server.url());
+    let events = client
+        .lobbies("casual")
+        .player("p-123")
+        .events()
+        .reconnect_delays(Duration::from_millis(1), Duration::from_millis(1));
+    let got = drain(events).await;
+    assert_eq!(statuses(&got), ["connected:waiting", "lobby_deleted"]);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(server.calls("GET", EVENTS).len(), 1);
+}
+
+#[tokio::test]
+async fn not_in_lobby_ends_the_stream_with_a_typed_error() {
+    let server = TestServer::start(|_, _| {
+        Reply::Json(
+            404,
+            r#"{"error":"Player not in a lobby","status":404}"#.into(),
+        )
+    })
+    .await;
+    let client = client(&server.url());
+    let events = client
+        .lobbies("casual")
+        .player("p-123")
+        .events()
+        .reconnect_delays(Duration::from_millis(1), Duration::from_millis(1));
+    let got = drain(events).await;
+    assert_eq!(got.len(), 1);
+    let err = got[0].as_ref().unwrap_err();
+    assert!(matches!(err, playflow::Error::NotFound(_)), "{err:?}");
+    assert_eq!(err.lobby_error_kind(), LobbyErrorKind::NotInLobby);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(server.calls("GET", EVENTS).len(), 1, "404 is not retried");
+}
+
+#[tokio::test]
+async fn unauthorized_and_forbidden_end_the_stream() {
+    for (status, check) in [
+        (
+            401u16,
+            (|e| matches!(e, &playflow::Error::Unauthorized(_))) as fn(&playflow::Error) -> bool,
+        ),
+        (403, |e| matches!(e, &playflow::Error::Forbidden(_))),
+    ] {
+        let server = TestServer::start(move |_, _| {
+            Reply::Json(status, r#"{"error":"no","status":0}"#.into())
+        })
+        .await;
+        let client = client(&server.url());
+        let events = client
+            .lobbies("casual")
+            .player("p-123")
+            .events()
+            .reconnect_delays(Duration::from_millis(1), Duration::from_millis(1));
+        let got = drain(events).await;
+        assert_eq!(got.len(), 1, "{status}");
+        assert!(
+            check(got[0].as_ref().unwrap_err()),
+            "{status}: {:?}",
+            got[0]
+        );
+        assert_eq!(server.calls("GET", EVENTS).len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_with_growing_delays() {
+    let server = TestServer::start(|_, seen| match seen {
+        0 | 1 => Reply::Json(503, r#"{"error":"unavailable","status":503}"#.into()),
+        _ => Reply::Sse(vec![event("connected", &lobby_data("waiting")), deleted()]),
+    })
+    .await;
+    let client = client(&server.url());
+    let events = client
+        .lobbies("casual")
+        .player("p-123")
+        .events()
+        .reconnect_delays(Duration::from_millis(40), Duration::from_millis(80));
+    let got = drain(events).await;
+    assert_eq!(statuses(&got), ["connected:waiting", "lobby_deleted"]);
+    let requests = server.calls("GET", EVENTS);
+    assert_eq!(requests.len(), 3);
+    // First wait: 40 ms plus jitter; second: doubled, capped at 80 ms.
+    let first = requests[1].at - requests[0].at;
+    let second = requests[2].at - requests[1].at;
+    assert!(first >= Duration::from_millis(40), "first wait {first:?}");
+    assert!(
+        second >= Duration::from_millis(80),
+        "second wait {second:?}"
+    );
+}
+
+#[tokio::test]
+async fn rate_limited_reconnect_waits_for_retry_after() {
+    let server = TestServer::start(|_, seen| match seen {
+        0 => Reply::JsonWithHeaders(
+            429,
+            vec![("retry-after", "0.3".into())],
+            r#"{"error":"slow down","status":429}"#.into(),
+        ),
+        _ => Reply::Sse(vec![event("connected", &lobby_data("waiting")), deleted()]),
+    })
+    .await;
+    let client = client(&server.url());
+    let events = client
+        .lobbies("casual")
+        .player("p-123")
+        .events()
+        .reconnect_delays(Duration::from_millis(10), Duration::from_millis(20));
+    let got = drain(events).await;
+    assert_eq!(statuses(&got), ["connected:waiting", "lobby_deleted"]);
+    let requests = server.calls("GET", EVENTS);
+    assert_eq!(requests.len(), 2);
+    let gap = requests[1].at - requests[0].at;
+    assert!(gap >= Duration::from_millis(300), "retried after {gap:?}");
+}
+
+#[tokio::test]
+async fn a_silent_connection_is_reopened_after_the_idle_timeout() {
+    let server = TestServer::start(|_, seen| match seen {
+        0 => Reply::Sse(vec![event("connected", &lobby_data("waiting")), Step::Hold]),
+        _ => Reply::Sse(vec![event("connected", &lobby_data("in_queue")), deleted()]),
+    })
+    .await;
+    let client = client(&server.url());
+    let events = client
+        .lobbies("casual")
+        .player("p-123")
+        .events()
+        .idle_timeout(Duration::from_millis(200))
+        .reconnect_delays(Duration::from_millis(10), Duration::from_millis(20));
+    let got = drain(events).await;
+    assert_eq!(
+        statuses(&got),
+        ["connected:waiting", "connected:in_queue", "lobby_deleted"]
+    );
+    let requests = server.calls("GET", EVENTS);
+    assert_eq!(requests.len(), 2);
+    assert!(requests[1].at - requests[0].at >= Duration::from_millis(200));
+}
+
+#[tokio::test]
+async fn keep_alive_comments_keep_a_quiet_connection_open() {
+    let server = TestServer::start(|_, _| {
+        let mut steps = vec![event("connected", &lobby_data("waiting"))];
+        for _ in 0..6 {
+            steps.push(Step::Wait(Duration::from_millis(80)));
+            steps.push(Step::Send(b": keep-alive\n\n".to_vec()));
+        }
+        steps.push(deleted());
+        Reply::Sse(steps)
+    })
+    .await;
+    let client = client(&server.url());
+    let events = client
+        .lobbies("casual")
+        .player("p-123")
+        .events()
+        .idle_timeout(Duration::from_millis(250));
+    let got = drain(events).await;
+    assert_eq!(statuses(&got), ["connected:waiting", "lobby_deleted"]);
+    assert_eq!(server.calls("GET", EVENTS).len(), 1, "no reconnect");
+}
+
+#[tokio::test]
+async fn an_event_that_does_not_decode_is_an_error_item_and_the_stream_goes_on() {
+    let server = TestServer::start(|_, _| {
+        Reply::Sse(vec![
+            event("connected", r#"{"id": 5}"#),
+            event("queue_stats", r#"{"playersSearching":2}"#),
+            deleted(),
+        ])
+    })
+    .await;
+    let client = client(&server.url());
+    let got = drain(client.lobbies("casual").player("p-123").events()).await;
+    assert_eq!(got.len(), 3);
+    assert!(
+        matches!(got[0], Err(playflow::Error::Decode(_))),
+        "{:?}",
+        got[0]
+    );
+    assert!(matches!(&got[1], Ok(LobbyEvent::QueueStats(s)) if s.players_searching == Some(2.0)));
+    assert!(matches!(got[2], Ok(LobbyEvent::LobbyDeleted { .. })));
+}
+
+#[tokio::test]
+async fn invalid_player_id_is_refused_before_any_request() {
+    let server = TestServer::start(|_, _| Reply::Sse(vec![deleted()])).await;
+    let client = client(&server.url());
+    let got = drain(client.lobbies("casual").player("  ").events()).await;
+    assert!(
+        matches!(got.as_slice(), [Err(playflow::Error::InvalidInput(_))]),
+        "{got:?}"
+    );
+    assert!(server.requests().is_empty());
+}
