@@ -72,7 +72,9 @@ where
             return None;
         }
         if let (true, Mode::Follow { min, max }) = (state.wait_first, state.mode) {
-            let delays = state.idle.get_or_insert_with(|| Delays::new(min, max, true));
+            let delays = state
+                .idle
+                .get_or_insert_with(|| Delays::new(min, max, true));
             tokio::time::sleep(delays.next().unwrap_or(max)).await;
         }
         match (state.fetch)(state.cursor.clone()).await {

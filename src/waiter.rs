@@ -251,9 +251,7 @@ impl Iterator for Delays {
     fn next(&mut self) -> Option<Duration> {
         let ceiling = self.ceilings.next()?;
         Some(match &mut self.jitter {
-            Some(rng) if ceiling > self.min => {
-                self.min + (ceiling - self.min).mul_f64(rng.f64())
-            }
+            Some(rng) if ceiling > self.min => self.min + (ceiling - self.min).mul_f64(rng.f64()),
             _ => ceiling,
         })
     }

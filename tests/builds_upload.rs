@@ -27,7 +27,10 @@ fn archive(dir: &tempfile::TempDir) -> (std::path::PathBuf, Vec<u8>) {
     let path = zip_file(
         dir.path(),
         "server.zip",
-        &[("Server.x86_64", b"#!/bin/sh\necho hi\n"), ("data/level1.bin", &[7u8; 4096])],
+        &[
+            ("Server.x86_64", b"#!/bin/sh\necho hi\n"),
+            ("data/level1.bin", &[7u8; 4096]),
+        ],
     );
     let bytes = std::fs::read(&path).unwrap();
     (path, bytes)
@@ -90,8 +93,14 @@ async fn streams_the_zip_without_the_api_key_and_reports_progress() {
     assert!(!uploaded.used_fresh_url);
     let seen = seen.lock().unwrap();
     assert_eq!(seen.first().map(|p| p.sent), Some(0));
-    assert_eq!(seen.last().map(|p| (p.sent, p.total)), Some((bytes.len() as u64, bytes.len() as u64)));
-    assert!(seen.windows(2).all(|w| w[0].sent <= w[1].sent), "progress went backwards");
+    assert_eq!(
+        seen.last().map(|p| (p.sent, p.total)),
+        Some((bytes.len() as u64, bytes.len() as u64))
+    );
+    assert!(
+        seen.windows(2).all(|w| w[0].sent <= w[1].sent),
+        "progress went backwards"
+    );
     assert_eq!(watch.borrow().sent, bytes.len() as u64);
 }
 
@@ -100,12 +109,17 @@ async fn progress_arrives_chunk_by_chunk_for_a_large_archive() {
     let server = MockServer::start_async().await;
     let dir = tempfile::tempdir().unwrap();
     let big = vec![42u8; 3 * 1024 * 1024];
-    let path = zip_file(dir.path(), "big.zip", &[("Server.x86_64", b"x"), ("assets.pak", &big)]);
+    let path = zip_file(
+        dir.path(),
+        "big.zip",
+        &[("Server.x86_64", b"x"), ("assets.pak", &big)],
+    );
     let len = std::fs::metadata(&path).unwrap().len();
     server
         .mock_async(|when, then| {
             when.method("POST").path("/api/v3/builds/upload-url");
-            then.status(201).json_body(upload_url_answer(&server, "b-2", "/storage/b-2.zip"));
+            then.status(201)
+                .json_body(upload_url_answer(&server, "b-2", "/storage/b-2.zip"));
         })
         .await;
     let put = server
@@ -127,7 +141,10 @@ async fn progress_arrives_chunk_by_chunk_for_a_large_archive() {
         .unwrap();
     put.assert_calls_async(1).await;
     let calls = calls.lock().unwrap();
-    assert!(calls.len() > 3, "expected several progress reports, got {calls:?}");
+    assert!(
+        calls.len() > 3,
+        "expected several progress reports, got {calls:?}"
+    );
     assert_eq!(*calls.last().unwrap(), len);
 }
 
@@ -183,7 +200,8 @@ async fn a_second_rejection_is_a_forbidden_error_without_the_query_string() {
     let url = server
         .mock_async(|when, then| {
             when.method("POST").path("/api/v3/builds/upload-url");
-            then.status(201).json_body(upload_url_answer(&server, "b-3", "/storage/b-3.zip"));
+            then.status(201)
+                .json_body(upload_url_answer(&server, "b-3", "/storage/b-3.zip"));
         })
         .await;
     let put = server
@@ -196,7 +214,12 @@ async fn a_second_rejection_is_a_forbidden_error_without_the_query_string() {
         })
         .await;
 
-    let err = client(&server).builds().upload(path).send().await.unwrap_err();
+    let err = client(&server)
+        .builds()
+        .upload(path)
+        .send()
+        .await
+        .unwrap_err();
 
     url.assert_calls_async(2).await;
     put.assert_calls_async(2).await;
@@ -214,17 +237,24 @@ async fn other_storage_failures_are_not_retried() {
     let url = server
         .mock_async(|when, then| {
             when.method("POST").path("/api/v3/builds/upload-url");
-            then.status(201).json_body(upload_url_answer(&server, "b-4", "/storage/b-4.zip"));
+            then.status(201)
+                .json_body(upload_url_answer(&server, "b-4", "/storage/b-4.zip"));
         })
         .await;
     let put = server
         .mock_async(|when, then| {
             when.method("PUT").path("/storage/b-4.zip");
-            then.status(500).body("internal error at /storage/b-4.zip?X-Amz-Signature=d3adb33fsecret");
+            then.status(500)
+                .body("internal error at /storage/b-4.zip?X-Amz-Signature=d3adb33fsecret");
         })
         .await;
 
-    let err = client(&server).builds().upload(path).send().await.unwrap_err();
+    let err = client(&server)
+        .builds()
+        .upload(path)
+        .send()
+        .await
+        .unwrap_err();
 
     url.assert_calls_async(1).await;
     put.assert_calls_async(1).await;
@@ -239,7 +269,10 @@ async fn a_connection_failure_does_not_show_the_url() {
     let dir = tempfile::tempdir().unwrap();
     let (path, _) = archive(&dir);
     // A port nobody listens on any more.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
     server
         .mock_async(|when, then| {
             when.method("POST").path("/api/v3/builds/upload-url");
@@ -250,7 +283,12 @@ async fn a_connection_failure_does_not_show_the_url() {
         })
         .await;
 
-    let err = client(&server).builds().upload(path).send().await.unwrap_err();
+    let err = client(&server)
+        .builds()
+        .upload(path)
+        .send()
+        .await
+        .unwrap_err();
 
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert_no_secret(&err);
@@ -264,7 +302,8 @@ async fn a_reader_is_streamed_with_its_length_and_not_replayed() {
     let url = server
         .mock_async(|when, then| {
             when.method("POST").path("/api/v3/builds/upload-url");
-            then.status(201).json_body(upload_url_answer(&server, "b-6", "/storage/b-6.zip"));
+            then.status(201)
+                .json_body(upload_url_answer(&server, "b-6", "/storage/b-6.zip"));
         })
         .await;
     let expected = bytes.clone();
@@ -280,7 +319,12 @@ async fn a_reader_is_streamed_with_its_length_and_not_replayed() {
         .await;
 
     let source = UploadSource::reader(std::io::Cursor::new(bytes.clone()), bytes.len() as u64);
-    let uploaded = client(&server).builds().upload(source).send().await.unwrap();
+    let uploaded = client(&server)
+        .builds()
+        .upload(source)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(uploaded.bytes, bytes.len() as u64);
     url.assert_calls_async(1).await;
     put.assert_calls_async(1).await;
@@ -292,7 +336,8 @@ async fn a_rejected_reader_upload_fails_without_a_second_url() {
     let url = server
         .mock_async(|when, then| {
             when.method("POST").path("/api/v3/builds/upload-url");
-            then.status(201).json_body(upload_url_answer(&server, "b-7", "/storage/b-7.zip"));
+            then.status(201)
+                .json_body(upload_url_answer(&server, "b-7", "/storage/b-7.zip"));
         })
         .await;
     server
@@ -302,7 +347,12 @@ async fn a_rejected_reader_upload_fails_without_a_second_url() {
         })
         .await;
     let source = UploadSource::reader(std::io::Cursor::new(vec![1u8; 64]), 64);
-    let err = client(&server).builds().upload(source).send().await.unwrap_err();
+    let err = client(&server)
+        .builds()
+        .upload(source)
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
     url.assert_calls_async(1).await;
 }
@@ -366,11 +416,17 @@ async fn a_zip_without_the_executable_is_refused_with_a_hint() {
     let path = zip_file(
         dir.path(),
         "nested.zip",
-        &[("MyGame/Server.x86_64", b"bin"), ("MyGame/data.pak", b"data")],
+        &[
+            ("MyGame/Server.x86_64", b"bin"),
+            ("MyGame/data.pak", b"data"),
+        ],
     );
     let msg = refused_before_any_request(path.into(), None).await;
     assert!(msg.contains("does not contain `Server.x86_64`"), "{msg}");
-    assert!(msg.contains("`MyGame/Server.x86_64`"), "hint missing: {msg}");
+    assert!(
+        msg.contains("`MyGame/Server.x86_64`"),
+        "hint missing: {msg}"
+    );
 }
 
 #[tokio::test]
@@ -383,7 +439,11 @@ async fn a_zip_without_a_custom_executable_is_refused() {
 
 #[tokio::test]
 async fn an_empty_reader_is_refused() {
-    let msg = refused_before_any_request(UploadSource::reader(std::io::Cursor::new(Vec::new()), 0), None).await;
+    let msg = refused_before_any_request(
+        UploadSource::reader(std::io::Cursor::new(Vec::new()), 0),
+        None,
+    )
+    .await;
     assert!(msg.contains("length is 0"), "{msg}");
 }
 
@@ -391,13 +451,18 @@ async fn an_empty_reader_is_refused() {
 async fn a_nested_executable_path_is_checked_and_sent() {
     let server = MockServer::start_async().await;
     let dir = tempfile::tempdir().unwrap();
-    let path = zip_file(dir.path(), "nested.zip", &[("MyGame/Server.x86_64", b"bin")]);
+    let path = zip_file(
+        dir.path(),
+        "nested.zip",
+        &[("MyGame/Server.x86_64", b"bin")],
+    );
     let url = server
         .mock_async(|when, then| {
             when.method("POST")
                 .path("/api/v3/builds/upload-url")
                 .query_param("executable_path", "MyGame/Server.x86_64");
-            then.status(201).json_body(upload_url_answer(&server, "b-8", "/storage/b-8.zip"));
+            then.status(201)
+                .json_body(upload_url_answer(&server, "b-8", "/storage/b-8.zip"));
         })
         .await;
     server

@@ -56,7 +56,10 @@ fn check_contains(names: &[&str], executable: &str) -> std::result::Result<(), S
         .collect();
     let mut reason = format!("does not contain `{executable}`");
     if similar.is_empty() {
-        reason.push_str(&format!(" ({} entries, none named `{file_name}`)", names.len()));
+        reason.push_str(&format!(
+            " ({} entries, none named `{file_name}`)",
+            names.len()
+        ));
     } else {
         reason.push_str(&format!(
             "; it has {}: set the executable path to one of them",

@@ -234,4 +234,3 @@ impl<'a> Builds<'a> {
         send("process_build", call.send()).await
     }
 }
-

@@ -17,7 +17,9 @@ use tokio::io::AsyncRead;
 use tokio::sync::watch;
 use tokio_util::io::ReaderStream;
 
-use crate::error::{ApiError, Error, ErrorDetail, InvalidInput, Result, TransportError, from_status};
+use crate::error::{
+    ApiError, Error, ErrorDetail, InvalidInput, Result, TransportError, from_status,
+};
 
 /// Operation name of the PUT in errors.
 const OPERATION: &str = "upload_build";
@@ -173,7 +175,9 @@ fn transport(e: reqwest::Error) -> Error {
 
 fn rejection_message(status: u16) -> &'static str {
     match status {
-        403 => "the storage rejected the presigned upload URL (expired, or its signature does not match)",
+        403 => {
+            "the storage rejected the presigned upload URL (expired, or its signature does not match)"
+        }
         413 => "the storage refused the archive as too large",
         _ => "the storage refused the upload",
     }

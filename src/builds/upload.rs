@@ -262,7 +262,15 @@ impl<'a> Upload<'a> {
                 .upload_url(self.name.as_deref(), Some(&executable))
                 .await?;
             let body = reader.open().await?;
-            match put_zip(http, &target.upload_url, body, len, &self.progress, self.timeout).await
+            match put_zip(
+                http,
+                &target.upload_url,
+                body,
+                len,
+                &self.progress,
+                self.timeout,
+            )
+            .await
             {
                 Ok(()) => {
                     return Ok(UploadedBuild {

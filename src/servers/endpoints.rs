@@ -20,7 +20,12 @@ impl Server {
     /// assert_eq!(game.address(), "203.0.113.10:30001");
     /// ```
     pub fn endpoints(&self) -> Endpoints {
-        Endpoints(self.network_ports.iter().filter_map(Endpoint::from_port).collect())
+        Endpoints(
+            self.network_ports
+                .iter()
+                .filter_map(Endpoint::from_port)
+                .collect(),
+        )
     }
 }
 
@@ -44,8 +49,14 @@ pub struct Endpoint {
 
 impl Endpoint {
     fn from_port(port: &NetworkPort) -> Option<Self> {
-        let host = port.host.as_deref().map(str::trim).filter(|h| !h.is_empty())?;
-        let public = u16::try_from(port.external_port?).ok().filter(|p| *p != 0)?;
+        let host = port
+            .host
+            .as_deref()
+            .map(str::trim)
+            .filter(|h| !h.is_empty())?;
+        let public = u16::try_from(port.external_port?)
+            .ok()
+            .filter(|p| *p != 0)?;
         Some(Self {
             name: port.name.clone().unwrap_or_default(),
             host: host.to_owned(),

@@ -13,8 +13,7 @@ use crate::call::send;
 use crate::error::{Error, Result};
 use crate::keys::{ApiKey, ServerKey};
 use crate::model::{
-    RestartServerRequest, Server, ServerLogs, ServerMetrics, StartServerRequest,
-    StopServerResponse,
+    RestartServerRequest, Server, ServerLogs, ServerMetrics, StartServerRequest, StopServerResponse,
 };
 use crate::{Client, Region, validate};
 
@@ -323,4 +322,3 @@ impl Servers<'_, ServerKey> {
         send("get_server_metrics", call.send()).await
     }
 }
-

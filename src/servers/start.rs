@@ -301,7 +301,9 @@ impl<'a, K: ApiKey> StartServer<'a, K> {
             None => Map::new(),
             Some(Ok(value)) => object("custom_data", value.clone())?,
             Some(Err(e)) => {
-                return Err(InvalidInput::new("custom_data", format!("cannot serialize: {e}")).into());
+                return Err(
+                    InvalidInput::new("custom_data", format!("cannot serialize: {e}")).into(),
+                );
             }
         };
         if let Some(tag) = &self.idempotency_tag {

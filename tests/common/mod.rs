@@ -80,8 +80,8 @@ pub fn zip_file(dir: &Path, name: &str, entries: &[(&str, &[u8])]) -> PathBuf {
     let path = dir.join(name);
     let file = std::fs::File::create(&path).unwrap();
     let mut zip = zip::ZipWriter::new(file);
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (entry, data) in entries {
         zip.start_file(*entry, options).unwrap();
         zip.write_all(data).unwrap();
