@@ -10,7 +10,7 @@ use crate::model::{Build, BuildList};
 use crate::paging::{self, Page, STREAM_PAGE_SIZE};
 use crate::validate;
 
-/// A build list request. Obtain with [`Builds::list`].
+/// A build list request. Obtain with [`Builds::list`](super::Builds::list).
 #[derive(Debug)]
 #[must_use]
 pub struct ListBuilds<'a> {

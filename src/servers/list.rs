@@ -10,7 +10,7 @@ use crate::model::{Server, ServerList};
 use crate::paging::{self, Page, STREAM_PAGE_SIZE};
 use crate::validate;
 
-/// A server list request. Obtain with [`Servers::list`].
+/// A server list request. Obtain with [`Servers::list`](super::Servers::list).
 #[derive(Debug)]
 #[must_use]
 pub struct ListServers<'a, K: ApiKey> {
