@@ -12,7 +12,7 @@ use futures::StreamExt as _;
 
 use crate::error::Result;
 use crate::model::LogEntry;
-use crate::waiter::Delays;
+use crate::waiter::{Delays, retry_after};
 
 /// One fetched page, whichever call produced it.
 pub(crate) struct LogPage {
@@ -107,6 +107,9 @@ where
                 return Some((page.entries.into_iter().map(Ok).collect(), state));
             }
             Err(e) if e.is_retryable() && matches!(state.mode, Mode::Follow { .. }) => {
+                if let Some(asked) = retry_after(&e) {
+                    tokio::time::sleep(asked).await;
+                }
                 state.wait_first = true;
             }
             Err(e) => {

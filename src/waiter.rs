@@ -129,8 +129,8 @@ impl<P> Waiter<P> {
 
     /// The polling engine shared by every waiter: poll at once, then sleep (backoff, capped so
     /// that the last poll happens at the deadline) until `verdict` says the state is terminal
-    /// or `max_wait` has passed. Retryable errors (timeouts, 429, 5xx) count as "not yet";
-    /// any other error ends the wait.
+    /// or `max_wait` has passed. Retryable errors (timeouts, 429, 5xx) count as "not yet" (a
+    /// 429's `Retry-After` lengthens the next sleep); any other error ends the wait.
     pub(crate) async fn run<T, F, Fut>(
         &self,
         max_wait: Duration,
@@ -172,9 +172,20 @@ impl<P> Waiter<P> {
                     last_error,
                 }));
             }
-            let delay = delays.next().unwrap_or(self.max_delay);
+            let mut delay = delays.next().unwrap_or(self.max_delay);
+            if let Some(asked) = last_error.as_ref().and_then(retry_after) {
+                delay = delay.max(asked);
+            }
             tokio::time::sleep(delay.min(deadline - now)).await;
         }
+    }
+}
+
+/// How long a 429 asked to wait before the next call, if it said.
+pub(crate) fn retry_after(e: &Error) -> Option<Duration> {
+    match e {
+        Error::RateLimited(limited) => limited.retry_after,
+        _ => None,
     }
 }
 

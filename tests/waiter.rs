@@ -203,3 +203,92 @@ async fn a_wait_that_only_saw_errors_reports_the_last_one() {
     assert!(e.last_seen.is_none());
     assert_eq!(e.last_error.as_ref().and_then(Error::status), Some(503));
 }
+
+fn assert_send<T: Send>(_: &T) {}
+
+#[test]
+fn workflow_futures_and_streams_can_be_spawned() {
+    // Compile-time: `tokio::spawn` needs `Send` futures and streams.
+    let client = offline_client();
+    let game = playflow::Client::for_game_client(
+        playflow::ClientKey::new("pfclient_0123456789abcdef").unwrap(),
+    )
+    .unwrap();
+    assert_send(
+        &client
+            .servers()
+            .wait_until_running("s")
+            .wait(Duration::from_secs(1)),
+    );
+    assert_send(
+        &client
+            .builds()
+            .wait_until_ready("b")
+            .wait(Duration::from_secs(1)),
+    );
+    assert_send(&client.servers().start("n", "us-east").idempotent().send());
+    assert_send(
+        &game
+            .servers()
+            .start("n", "us-east")
+            .send_and_wait(Duration::from_secs(1)),
+    );
+    assert_send(&game.servers().list().collect_all());
+    assert_send(
+        &client
+            .builds()
+            .upload("server.zip")
+            .send_and_wait(Duration::from_secs(1)),
+    );
+    assert_send(
+        &client
+            .builds()
+            .from_docker_image("img:1")
+            .send_and_wait(Duration::from_secs(1)),
+    );
+    assert_send(&client.servers().logs("s").follow());
+    assert_send(&client.project().logs("-1h").follow());
+    assert_send(&client.builds().list().stream());
+}
+
+#[tokio::test]
+async fn a_rate_limited_poll_waits_as_long_as_retry_after_asks() {
+    let server = MockServer::start_async().await;
+    let limited = json!({ "error": "Too many requests", "status": 429 });
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&calls);
+    server
+        .mock_async(|when, then| {
+            when.method("GET").path("/api/v3/servers/s");
+            then.respond_with(move |_: &httpmock::HttpMockRequest| {
+                if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+                    httpmock::HttpMockResponse::builder()
+                        .status(429)
+                        .header("content-type", "application/json")
+                        .header("retry-after", "1")
+                        .body(limited.to_string())
+                        .build()
+                } else {
+                    common::json_response(200, &server_json("s", "running"))
+                }
+            });
+        })
+        .await;
+    let client = client(&server);
+    let started = std::time::Instant::now();
+    let outcome = client
+        .servers()
+        .wait_until_running("s")
+        .min_delay(Duration::from_millis(5))
+        .max_delay(Duration::from_millis(10))
+        .wait(Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert!(matches!(outcome, ServerOutcome::Running(_)), "{outcome:?}");
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "did not honour Retry-After: {:?}",
+        started.elapsed()
+    );
+}
