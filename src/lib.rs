@@ -24,6 +24,7 @@ mod error;
 mod keys;
 mod log_stream;
 mod paging;
+mod project_logs;
 mod region;
 mod validate;
 

@@ -4,6 +4,7 @@
 mod endpoints;
 mod list;
 mod logs;
+mod recover;
 mod start;
 mod wait;
 
@@ -20,7 +21,8 @@ use crate::{Client, Region, validate};
 pub use endpoints::{Endpoint, Endpoints};
 pub use list::ListServers;
 pub use logs::ServerLogLines;
-pub use start::{IDEMPOTENCY_KEY, StartServer};
+pub use recover::IDEMPOTENCY_KEY;
+pub use start::StartServer;
 pub use wait::{ServerOutcome, ServerRunning, ServerRunningWaiter};
 
 impl<K: ApiKey> Client<K> {

@@ -5,19 +5,16 @@ use std::fmt;
 use std::num::NonZeroU64;
 use std::time::Duration;
 
-use futures::TryStreamExt as _;
 use serde_json::{Map, Value};
 
-use crate::error::{Error, InvalidInput, Result};
+use crate::error::{InvalidInput, Result};
 use crate::keys::ApiKey;
 use crate::model::{ComputeSize, PortConfig, PortProtocol, Server, StartServerRequest};
 use crate::raw::types;
 use crate::{Client, Region};
 
 use super::ServerOutcome;
-
-/// The `custom_data` key [`StartServer::idempotent`] tags a start with.
-pub const IDEMPOTENCY_KEY: &str = "_playflow_start_id";
+use super::recover::{IDEMPOTENCY_KEY, find_tagged, is_ambiguous};
 
 /// The TTL range the spec allows, in seconds.
 const TTL_SECS: std::ops::RangeInclusive<u64> = 60..=86_400;
@@ -440,39 +437,4 @@ fn json_kind(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
-}
-
-/// Whether the start may have happened although the call failed: the request may have
-/// reached PlayFlow before the failure.
-fn is_ambiguous(e: &Error) -> bool {
-    match e {
-        Error::Timeout(_) => true,
-        Error::Transport(t) => !t.is_connect(),
-        Error::Api(api) => matches!(api.status, 500 | 502 | 503 | 504),
-        Error::Decode(d) => d.status.is_none_or(|s| (200..300).contains(&s)),
-        _ => false,
-    }
-}
-
-/// The server started under `tag`, if any: every server, launching and pool ones included.
-async fn find_tagged<K: ApiKey>(client: &Client<K>, tag: &str) -> Result<Option<Server>> {
-    let servers = client
-        .servers()
-        .list()
-        .include_launching(true)
-        .include_pool(true)
-        .stream();
-    let mut servers = std::pin::pin!(servers);
-    while let Some(server) = servers.try_next().await? {
-        let tagged = server
-            .custom_data
-            .as_ref()
-            .and_then(|data| data.get(IDEMPOTENCY_KEY))
-            .and_then(Value::as_str)
-            == Some(tag);
-        if tagged {
-            return Ok(Some(server));
-        }
-    }
-    Ok(None)
 }
