@@ -22,6 +22,10 @@ mod call;
 mod client;
 mod error;
 mod keys;
+mod log_stream;
+mod paging;
+mod project_logs;
+mod region;
 mod validate;
 
 pub mod builds;
@@ -31,6 +35,7 @@ pub mod project;
 pub mod raw;
 pub mod servers;
 pub mod transport;
+pub mod waiter;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT, redirect_policy};
 pub use error::{
@@ -38,3 +43,4 @@ pub use error::{
     TransportError, ValidationIssue,
 };
 pub use keys::{API_KEY_ENV, ApiKey, ClientKey, KeyError, KeyKind, ServerKey};
+pub use region::Region;

@@ -7,6 +7,8 @@ use crate::keys::ServerKey;
 use crate::model::{ProjectLogs, ProjectSettings, UpdateProjectSettingsRequest};
 use crate::validate;
 
+pub use crate::project_logs::ProjectLogLines;
+
 impl Client<ServerKey> {
     /// Project calls. Server key only.
     ///
@@ -90,5 +92,22 @@ impl Project<'_> {
             call = call.limit(validate::limit("limit", limit, 1000)?);
         }
         send("get_project_logs", call.send()).await
+    }
+
+    /// The log lines of all the project's servers from `start_time` (ISO 8601, or relative such
+    /// as `-1h`), as a stream over every page ([`ProjectLogLines::stream`]) or followed like
+    /// `tail -f` ([`ProjectLogLines::follow`]). Each line names its server in `server_name`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
+    /// use futures::TryStreamExt as _;
+    /// let mut lines = std::pin::pin!(client.project().logs("-10m").follow());
+    /// while let Some(line) = lines.try_next().await? {
+    ///     println!("{}: {}", line.server_name.unwrap_or_default(), line.message.unwrap_or_default());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn logs(&self, start_time: impl Into<String>) -> ProjectLogLines {
+        ProjectLogLines::new(self.client.clone(), start_time.into())
     }
 }

@@ -1,14 +1,29 @@
-//! Builds (server key only): list, get, delete, logs, upload URLs, Docker-image builds, processing.
+//! Builds (server key only): upload a ZIP or register a Docker image, wait until ready, list,
+//! get, delete, logs, processing.
+
+mod archive;
+mod docker;
+mod list;
+mod presigned;
+mod upload;
+mod wait;
 
 use crate::Client;
 use crate::call::send;
 use crate::error::Result;
 use crate::keys::ServerKey;
 use crate::model::{
-    Build, BuildActionResponse, BuildList, BuildLogs, BuildUploadUrl, DeleteBuildResponse,
+    Build, BuildActionResponse, BuildLogs, BuildUploadUrl, DeleteBuildResponse,
     DockerImageBuildRequest,
 };
 use crate::validate;
+
+pub use archive::DEFAULT_EXECUTABLE;
+pub use docker::{DockerImageBuild, RegistryLogin};
+pub use list::ListBuilds;
+pub use presigned::Progress;
+pub use upload::{Upload, UploadSource, UploadedBuild};
+pub use wait::{BuildOutcome, BuildReady, BuildReadyWaiter};
 
 impl Client<ServerKey> {
     /// Build calls. Server key only: a client-key client has no `builds()`.
@@ -30,7 +45,8 @@ pub struct Builds<'a> {
 }
 
 impl<'a> Builds<'a> {
-    /// A page of builds, optionally of one name.
+    /// A page of builds, optionally of one name, or all of them as a stream
+    /// ([`ListBuilds::stream`]).
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
@@ -103,8 +119,46 @@ impl<'a> Builds<'a> {
         send("get_build_logs", call.send()).await
     }
 
-    /// Register a build and get the presigned URL to PUT its ZIP to. `name` defaults to
-    /// `default` on the server; `executable_path` is the server binary inside the ZIP.
+    /// Upload a ZIP build: from a path (`&str`, `String`, `Path`, `PathBuf`) or from any reader
+    /// with a length ([`UploadSource::reader`]). The archive is checked before any request,
+    /// then streamed to storage; see [`Upload`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
+    /// use playflow::builds::BuildOutcome;
+    /// let outcome = client.builds()
+    ///     .upload("target/server.zip")
+    ///     .name("beta")
+    ///     .on_progress(|p| eprint!("\r{} / {} bytes", p.sent, p.total))
+    ///     .send_and_wait(std::time::Duration::from_secs(600))
+    ///     .await?;
+    /// if let BuildOutcome::Failed { logs, .. } = &outcome { eprintln!("{logs:?}"); }
+    /// # Ok(()) }
+    /// ```
+    pub fn upload(&self, source: impl Into<UploadSource>) -> Upload<'a> {
+        Upload::new(self.client, source.into())
+    }
+
+    /// Wait until a build is `ready` (done), or `failed` / `deleted`. Polls every 5–30 s by
+    /// default; configure, then call [`wait`](crate::waiter::Waiter::wait).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
+    /// use playflow::builds::BuildOutcome;
+    /// match client.builds().wait_until_ready("6f1d2c4b").wait(std::time::Duration::from_secs(600)).await? {
+    ///     BuildOutcome::Ready(build) => println!("v{} ready", build.version),
+    ///     BuildOutcome::Failed { logs, .. } => eprintln!("failed: {logs:?}"),
+    ///     other => eprintln!("gave up at {:?}", other.status()),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn wait_until_ready(&self, build_id: impl Into<String>) -> BuildReadyWaiter<'a> {
+        BuildReady::waiter(self.client, build_id.into())
+    }
+
+    /// Register a build and get the presigned URL to PUT its ZIP to (what [`Self::upload`]
+    /// does first). `name` defaults to `default` on the server; `executable_path` is the
+    /// server binary inside the ZIP. The URL is a credential: do not log it.
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
@@ -126,17 +180,30 @@ impl<'a> Builds<'a> {
         send("create_build_upload_url", call.send()).await
     }
 
-    /// Create a build from a container image.
+    /// A build from a container image, to configure (name, registry login) and send; see
+    /// [`DockerImageBuild`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
+    /// let accepted = client.builds().from_docker_image("ghcr.io/acme/arena-server:2.1.0").send().await?;
+    /// # let _ = accepted; Ok(()) }
+    /// ```
+    pub fn from_docker_image(&self, image_url: impl Into<String>) -> DockerImageBuild<'a> {
+        DockerImageBuild::new(self.client, image_url.into())
+    }
+
+    /// Create a build from a prepared request body. Prefer [`Self::from_docker_image`], whose
+    /// registry password never shows in `Debug` (this body's does).
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let request = playflow::model::DockerImageBuildRequest::builder()
     ///     .image_url("ghcr.io/acme/arena-server:2.1.0")
     ///     .try_into()?;
-    /// let build = client.builds().from_docker_image(request).await?;
+    /// let build = client.builds().from_docker_image_request(request).await?;
     /// # let _ = build; Ok(()) }
     /// ```
-    pub async fn from_docker_image(
+    pub async fn from_docker_image_request(
         &self,
         request: DockerImageBuildRequest,
     ) -> Result<BuildActionResponse> {
@@ -165,74 +232,5 @@ impl<'a> Builds<'a> {
             call = call.name(name);
         }
         send("process_build", call.send()).await
-    }
-}
-
-/// A build list request. Obtain with [`Builds::list`].
-#[derive(Debug)]
-#[must_use]
-pub struct ListBuilds<'a> {
-    client: &'a Client<ServerKey>,
-    name: Option<String>,
-    limit: Option<u32>,
-    offset: Option<u64>,
-}
-
-impl ListBuilds<'_> {
-    /// Only builds of this name.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// client.builds().list().name("beta").send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Page size, 1–100 (server default 50).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// client.builds().list().limit(100).send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// How many builds to skip.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// client.builds().list().offset(100).send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-
-    /// Fetch this page.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// let page = client.builds().list().send().await?;
-    /// # let _ = page; Ok(()) }
-    /// ```
-    pub async fn send(self) -> Result<BuildList> {
-        let mut call = self.client.raw().list_builds();
-        if let Some(name) = &self.name {
-            call = call.name(name.as_str());
-        }
-        if let Some(v) = self.limit {
-            call = call.limit(validate::limit("limit", v, 100)?);
-        }
-        if let Some(v) = self.offset {
-            call = call.offset(v);
-        }
-        send("list_builds", call.send()).await
     }
 }

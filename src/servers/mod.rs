@@ -1,17 +1,29 @@
-//! Servers: list, get and start (any key); stop, restart, custom data, logs and metrics (server
-//! key only).
+//! Servers: list, get, start and wait (any key); stop, restart, custom data, logs and metrics
+//! (server key only).
+
+mod endpoints;
+mod list;
+mod logs;
+mod recover;
+mod start;
+mod wait;
 
 use std::marker::PhantomData;
 
-use crate::Client;
 use crate::call::send;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::keys::{ApiKey, ServerKey};
 use crate::model::{
-    RestartServerRequest, Server, ServerList, ServerLogs, ServerMetrics, StartServerRequest,
-    StopServerResponse,
+    RestartServerRequest, Server, ServerLogs, ServerMetrics, StartServerRequest, StopServerResponse,
 };
-use crate::validate;
+use crate::{Client, Region, validate};
+
+pub use endpoints::{Endpoint, Endpoints};
+pub use list::ListServers;
+pub use logs::ServerLogLines;
+pub use recover::IDEMPOTENCY_KEY;
+pub use start::StartServer;
+pub use wait::{ServerOutcome, ServerRunning, ServerRunningWaiter};
 
 impl<K: ApiKey> Client<K> {
     /// Server calls. Any key may list, get and start; the rest needs a server key.
@@ -37,7 +49,8 @@ pub struct Servers<'a, K: ApiKey> {
 }
 
 impl<'a, K: ApiKey> Servers<'a, K> {
-    /// A page of servers (`GET /api/v3/servers`); running ones only unless asked otherwise.
+    /// A page of servers (`GET /api/v3/servers`), or all of them as a stream
+    /// ([`ListServers::stream`]); running ones only unless asked otherwise.
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
@@ -95,27 +108,90 @@ impl<'a, K: ApiKey> Servers<'a, K> {
         )
         .await
     }
-}
 
-impl Servers<'_, ServerKey> {
-    /// Stop a server (`DELETE /api/v3/servers/{id}`). Server key only.
+    /// A server start, to configure then [`send`](StartServer::send) (or
+    /// [`send_and_wait`](StartServer::send_and_wait)). Inputs are checked before any request.
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// client.servers().stop("9b2f6c1e", Some("match over")).await?;
+    /// use std::time::Duration;
+    /// use playflow::{Region, model::{ComputeSize, PortProtocol}};
+    /// let server = client
+    ///     .servers()
+    ///     .start("ranked-eu-7", Region::EU_WEST)
+    ///     .compute_size(ComputeSize::Medium)
+    ///     .ttl(Duration::from_secs(3600))
+    ///     .port("game", 7777, PortProtocol::Udp)
+    ///     .env("LOG_LEVEL", "info")
+    ///     .idempotent()
+    ///     .send()
+    ///     .await?;
+    /// println!("{} is {}", server.instance_id, server.status);
+    /// # Ok(()) }
+    /// ```
+    pub fn start(&self, name: impl Into<String>, region: impl Into<Region>) -> StartServer<'a, K> {
+        StartServer::new(self.client, name.into(), region.into())
+    }
+
+    /// Wait until a server is `running` (done), or `stopped` (failed: it stopped before it ever
+    /// ran). Polls every 1–10 s by default; configure, then call
+    /// [`wait`](crate::waiter::Waiter::wait).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
+    /// use playflow::servers::ServerOutcome;
+    /// match client.servers().wait_until_running("9b2f6c1e").wait(std::time::Duration::from_secs(90)).await? {
+    ///     ServerOutcome::Running(server) => println!("{:?}", server.endpoints().addresses()),
+    ///     ServerOutcome::Stopped(server) => eprintln!("{} stopped while starting", server.name),
+    ///     other => eprintln!("not running yet: {:?}", other.status()),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn wait_until_running(&self, instance_id: impl Into<String>) -> ServerRunningWaiter<'a, K> {
+        ServerRunning::waiter(self.client, instance_id.into())
+    }
+}
+
+/// What a stop did.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum StopOutcome {
+    /// The stop was accepted; the server reports `stopped` from now on.
+    Stopped(StopServerResponse),
+    /// PlayFlow answered 404: no such server any more. It was stopped (and cleaned up) before,
+    /// or the id never existed; either way nothing is running under it.
+    AlreadyStopped,
+}
+
+impl Servers<'_, ServerKey> {
+    /// Stop a server (`DELETE /api/v3/servers/{id}`). A 404 is not an error here: the server
+    /// is gone already, and the outcome says so. Server key only.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
+    /// use playflow::servers::StopOutcome;
+    /// match client.servers().stop("9b2f6c1e", Some("match over")).await? {
+    ///     StopOutcome::Stopped(answer) => println!("{}", answer.status),
+    ///     StopOutcome::AlreadyStopped => println!("already gone"),
+    ///     _ => {}
+    /// }
     /// # Ok(()) }
     /// ```
     pub async fn stop(
         &self,
         instance_id: &str,
         shutdown_reason: Option<&str>,
-    ) -> Result<StopServerResponse> {
+    ) -> Result<StopOutcome> {
         validate::non_empty("instance_id", instance_id)?;
         let mut call = self.client.raw().stop_server().instance_id(instance_id);
         if let Some(reason) = shutdown_reason {
             call = call.shutdown_reason(reason);
         }
-        send("stop_server", call.send()).await
+        match send("stop_server", call.send()).await {
+            Ok(answer) => Ok(StopOutcome::Stopped(answer)),
+            Err(Error::NotFound(_)) => Ok(StopOutcome::AlreadyStopped),
+            Err(e) => Err(e),
+        }
     }
 
     /// Restart a server on a fresh machine, keeping its id; `overrides` replace parts of its
@@ -144,21 +220,26 @@ impl Servers<'_, ServerKey> {
         .await
     }
 
-    /// Replace a server's `custom_data` with `data`. Server key only.
+    /// Replace a server's `custom_data` with `data`: anything that serializes to a JSON object
+    /// (a struct, a map, `serde_json::json!({...})`); anything else is refused before the
+    /// request. Server key only.
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// let mut data = serde_json::Map::new();
-    /// data.insert("phase".into(), "overtime".into());
-    /// client.servers().update_custom_data("9b2f6c1e", data).await?;
+    /// #[derive(serde::Serialize)]
+    /// struct Match { phase: &'static str, round: u32 }
+    /// client.servers()
+    ///     .update_custom_data("9b2f6c1e", Match { phase: "overtime", round: 3 })
+    ///     .await?;
     /// # Ok(()) }
     /// ```
     pub async fn update_custom_data(
         &self,
         instance_id: &str,
-        data: serde_json::Map<String, serde_json::Value>,
+        data: impl serde::Serialize,
     ) -> Result<Server> {
         validate::non_empty("instance_id", instance_id)?;
+        let data = start::json_object("custom_data", &data)?;
         let body = crate::raw::types::UpdateServerRequest { custom_data: data };
         send(
             "update_server_custom_data",
@@ -198,6 +279,22 @@ impl Servers<'_, ServerKey> {
         send("get_server_logs", call.send()).await
     }
 
+    /// A server's log lines, page by page as a stream ([`ServerLogLines::stream`]) or followed
+    /// like `tail -f` ([`ServerLogLines::follow`]). Server key only.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
+    /// use futures::TryStreamExt as _;
+    /// let mut lines = std::pin::pin!(client.servers().logs("9b2f6c1e").follow());
+    /// while let Some(line) = lines.try_next().await? {
+    ///     println!("{}", line.message.unwrap_or_default());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn logs(&self, instance_id: impl Into<String>) -> ServerLogLines {
+        ServerLogLines::new(self.client.clone(), instance_id.into())
+    }
+
     /// A server's metrics over `period` (e.g. `1h`) in steps of `step` (e.g. `60s`); `None`
     /// leaves the server's defaults. Server key only.
     ///
@@ -225,91 +322,5 @@ impl Servers<'_, ServerKey> {
             call = call.step(step);
         }
         send("get_server_metrics", call.send()).await
-    }
-}
-
-/// A server list request. Obtain with [`Servers::list`].
-#[derive(Debug)]
-#[must_use]
-pub struct ListServers<'a, K: ApiKey> {
-    client: &'a Client<K>,
-    include_launching: Option<bool>,
-    include_pool: Option<bool>,
-    limit: Option<u32>,
-    offset: Option<u64>,
-}
-
-impl<K: ApiKey> ListServers<'_, K> {
-    /// Include servers still `launching` (default: no).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// client.servers().list().include_launching(true).send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn include_launching(mut self, yes: bool) -> Self {
-        self.include_launching = Some(yes);
-        self
-    }
-
-    /// Include idle pool servers (default: no).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// client.servers().list().include_pool(true).send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn include_pool(mut self, yes: bool) -> Self {
-        self.include_pool = Some(yes);
-        self
-    }
-
-    /// Page size, 1–100 (server default 50).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// client.servers().list().limit(100).send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// How many servers to skip.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// client.servers().list().offset(50).send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-
-    /// Fetch this page.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// let page = client.servers().list().send().await?;
-    /// println!("{} of {:?}", page.servers.len(), page.total);
-    /// # Ok(()) }
-    /// ```
-    pub async fn send(self) -> Result<ServerList> {
-        let mut call = self.client.raw().list_servers();
-        if let Some(v) = self.include_launching {
-            call = call.include_launching(v);
-        }
-        if let Some(v) = self.include_pool {
-            call = call.include_pool(v);
-        }
-        if let Some(v) = self.limit {
-            call = call.limit(validate::limit("limit", v, 100)?);
-        }
-        if let Some(v) = self.offset {
-            call = call.offset(v);
-        }
-        send("list_servers", call.send()).await
     }
 }
