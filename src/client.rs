@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::error::{InvalidInput, Result};
 use crate::keys::{ApiKey, ClientKey, ServerKey};
 use crate::raw;
-use crate::transport::Transport;
+use crate::transport::{RateLimitConfig, RetryConfig, Transport};
 
 /// PlayFlow's production host root (paths carry the `/api` prefix).
 pub const DEFAULT_BASE_URL: &str = "https://api.computeflow.cloud";
@@ -161,6 +161,8 @@ pub struct ClientBuilder<K: ApiKey> {
     user_agent: String,
     http: Option<reqwest::Client>,
     allow_insecure_http: bool,
+    retry: Option<RetryConfig>,
+    rate_limit: Option<RateLimitConfig>,
 }
 
 impl<K: ApiKey> std::fmt::Debug for ClientBuilder<K> {
@@ -173,6 +175,8 @@ impl<K: ApiKey> std::fmt::Debug for ClientBuilder<K> {
             .field("user_agent", &self.user_agent)
             .field("custom_http_client", &self.http.is_some())
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
             .finish()
     }
 }
@@ -187,7 +191,63 @@ impl<K: ApiKey> ClientBuilder<K> {
             user_agent: USER_AGENT.to_string(),
             http: None,
             allow_insecure_http: false,
+            retry: Some(RetryConfig::default()),
+            rate_limit: Some(RateLimitConfig::default()),
         }
+    }
+
+    /// How failed calls are retried (default [`RetryConfig::default`]). Idempotent calls are
+    /// retried on connection failures, timeouts, 408, 429 and 500–504; others only when the
+    /// connection could not be made. See [`transport::RetryConfig`](crate::transport::RetryConfig).
+    ///
+    /// ```
+    /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
+    /// let builder = playflow::Client::builder(key).retry(playflow::RetryConfig::new().max_retries(5));
+    /// # let _ = builder;
+    /// ```
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Send every call once: no automatic retry.
+    ///
+    /// ```
+    /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
+    /// let builder = playflow::Client::builder(key).no_retry();
+    /// # let _ = builder;
+    /// ```
+    pub fn no_retry(mut self) -> Self {
+        self.retry = None;
+        self
+    }
+
+    /// Client-side rate limits (default: PlayFlow's published 100 reads and 10 writes per
+    /// second). Shared by all clones of the client. See
+    /// [`transport::RateLimitConfig`](crate::transport::RateLimitConfig).
+    ///
+    /// ```
+    /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
+    /// let limits = playflow::RateLimitConfig::new().writes_per_second(20);
+    /// let builder = playflow::Client::builder(key).rate_limit(limits);
+    /// # let _ = builder;
+    /// ```
+    pub fn rate_limit(mut self, limits: RateLimitConfig) -> Self {
+        self.rate_limit = Some(limits);
+        self
+    }
+
+    /// No client-side rate limiting: calls go out as fast as they are made, and the server's
+    /// 429s (retried for idempotent calls) are the only brake.
+    ///
+    /// ```
+    /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
+    /// let builder = playflow::Client::builder(key).no_rate_limit();
+    /// # let _ = builder;
+    /// ```
+    pub fn no_rate_limit(mut self) -> Self {
+        self.rate_limit = None;
+        self
     }
 
     /// Host root to call instead of PlayFlow's (a staging host, a proxy, the emulator). Must be
@@ -283,7 +343,7 @@ impl<K: ApiKey> ClientBuilder<K> {
     /// # Ok::<(), playflow::Error>(())
     /// ```
     pub fn build(self) -> Result<Client<K>> {
-        let base_url = check_base_url(&self.base_url, self.allow_insecure_http)?;
+        let (base_url, parsed) = check_base_url(&self.base_url, self.allow_insecure_http)?;
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -299,7 +359,8 @@ impl<K: ApiKey> ClientBuilder<K> {
                 })?
             }
         };
-        let transport = Transport::with_key(self.key.expose())?;
+        let transport =
+            Transport::for_client(self.key.expose(), &parsed, self.retry, self.rate_limit)?;
         let raw = raw::Client::new_with_client(&base_url, http, transport);
         Ok(Client {
             shared: Arc::new(Shared { raw, base_url }),
@@ -331,7 +392,7 @@ pub fn redirect_policy() -> reqwest::redirect::Policy {
     })
 }
 
-fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<String> {
+fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<(String, reqwest::Url)> {
     let parsed = reqwest::Url::parse(url)
         .map_err(|e| InvalidInput::new("base_url", format!("not a URL: {e}")))?;
     if parsed.query().is_some() || parsed.fragment().is_some() {
@@ -359,5 +420,5 @@ fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<String> {
             );
         }
     }
-    Ok(url.trim_end_matches('/').to_string())
+    Ok((url.trim_end_matches('/').to_string(), parsed))
 }

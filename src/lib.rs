@@ -38,3 +38,4 @@ pub use error::{
     TransportError, ValidationIssue,
 };
 pub use keys::{API_KEY_ENV, ApiKey, ClientKey, KeyError, KeyKind, ServerKey};
+pub use transport::{RateLimitConfig, RetryConfig};
