@@ -52,8 +52,8 @@ pub enum Error {
 }
 
 impl Error {
-    /// Whether the same call may succeed if made again later: timeouts, transport failures,
-    /// 408, 429 and 500–504. The client already retried idempotent calls before returning this.
+    /// Whether the same call may succeed if made again later: timeouts, transport failures
+    /// (but not redirect loops), 408, 429 and 500–504. The client already retried idempotent calls before returning this.
     ///
     /// ```
     /// let err = playflow::Error::InvalidInput(playflow::InvalidInput::new("ttl", "below 60 s"));
@@ -61,7 +61,9 @@ impl Error {
     /// ```
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Timeout(_) | Self::Transport(_) | Self::RateLimited(_) => true,
+            Self::Timeout(_) | Self::RateLimited(_) => true,
+            // A redirect loop or a refused cross-origin redirect will not change by itself.
+            Self::Transport(e) => !e.source.is_redirect(),
             Self::Api(e) => matches!(e.status, 408 | 500..=504),
             _ => false,
         }
