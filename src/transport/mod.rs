@@ -219,7 +219,8 @@ impl Transport {
         );
         let started = Instant::now();
         let outcome = client.execute(request).instrument(span.clone()).await;
-        let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+        // Microsecond precision is plenty, and prints short.
+        let latency_ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1e3;
         span.record("latency_ms", latency_ms);
         match &outcome {
             Ok(response) => {
