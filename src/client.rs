@@ -15,12 +15,8 @@ pub const DEFAULT_BASE_URL: &str = "https://api.computeflow.cloud";
 /// The `User-Agent` sent unless configured otherwise: `playflow-rust/<version>`.
 pub const USER_AGENT: &str = concat!("playflow-rust/", env!("CARGO_PKG_VERSION"));
 
-/// A PlayFlow client. Cheap to clone (clones share one connection pool), `Send + Sync`.
-///
-/// The key type decides what exists: `Client<ServerKey>` (the default) offers every call;
-/// `Client<ClientKey>`, for game clients, offers only health, list/get/start servers, lobby
-/// browsing and the player-scoped lobby calls. Calling a server-only method on a client-key
-/// client does not compile.
+/// A PlayFlow client. Cheap to clone (clones share one connection pool, one rate-limit
+/// budget and one retry policy), `Send + Sync`.
 ///
 /// ```no_run
 /// # async fn demo() -> playflow::Result<()> {
@@ -29,6 +25,45 @@ pub const USER_AGENT: &str = concat!("playflow-rust/", env!("CARGO_PKG_VERSION")
 /// println!("{health:?}");
 /// # Ok(()) }
 /// ```
+///
+/// # Capabilities
+///
+/// The key type decides, at compile time, which calls exist. `Client<ServerKey>` (the default
+/// type parameter) offers every call. `Client<ClientKey>`, for game builds, offers only what
+/// PlayFlow lets a client key do; calling anything else does not compile.
+///
+/// | Calls | `Client<ServerKey>` | `Client<ClientKey>` | Evidence (`tests/`) |
+/// |---|---|---|---|
+/// | [`health`](Self::health) | yes | yes | `capabilities.rs` |
+/// | `servers()`: `list`, `get`, `start_request` | yes | yes | `capabilities.rs` |
+/// | `servers()`: `stop`, `restart` | yes | **no** | `compile-fail/client_key_cannot_stop_or_restart_servers.rs` |
+/// | `servers()`: `update_custom_data`, `logs_page`, `metrics` | yes | **no** | `compile-fail/client_key_cannot_touch_server_data_logs_metrics.rs` |
+/// | `builds()` (list, get, upload, process, delete, logs) | yes | **no** | `compile-fail/client_key_has_no_builds.rs` |
+/// | `project()` (settings, project logs) | yes | **no** | `compile-fail/client_key_has_no_project.rs` |
+/// | `lobbies(config)`: `browse`, `player(id)` and its player-scoped calls | yes | yes | `capabilities.rs` |
+/// | `lobbies(config)`: `get`, `delete` (admin) | yes | **no** | `compile-fail/client_key_has_no_admin_lobby_calls.rs` |
+/// | [`Client::new`] / [`Client::for_game_client`] with the other kind of key | — | — | `compile-fail/client_key_is_not_a_server_key.rs` |
+/// | [`raw`](Self::raw): every operation of the spec | yes | yes (the server decides) | `capabilities.rs` |
+///
+/// The compile-fail files are checked by trybuild (`cargo test --test capabilities`) against
+/// the compiler errors committed next to them; `capabilities.rs` also calls every listed
+/// method of both client types against a loopback server.
+///
+/// ```compile_fail
+/// # fn demo(client: playflow::Client<playflow::ClientKey>) {
+/// client.builds(); // builds need the server key: no such method
+/// # }
+/// ```
+///
+/// **Escape hatch.** [`Client::raw`] returns the generated client with every operation of the
+/// spec, whatever the key type. It sends this client's key, shares its connection pool, rate
+/// limits and retries; what a client key may not do, PlayFlow then refuses with 403.
+///
+/// # Transport
+///
+/// Every call goes through the [`transport`](crate::transport): the key is sent only to the
+/// base URL's origin; idempotent calls are retried ([`RetryConfig`]); each class of call is
+/// paced below PlayFlow's per-key limits ([`RateLimitConfig`]); each attempt is traced.
 pub struct Client<K: ApiKey = ServerKey> {
     shared: Arc<Shared>,
     _key: PhantomData<fn() -> K>,

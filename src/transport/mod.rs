@@ -6,8 +6,8 @@
 //!
 //! 1. adds the API key in the `api-key` header (marked sensitive), only when the request goes to
 //!    the base URL's origin, and never to the health check;
-//! 2. waits for the client's [rate limiter](rate_limit) (reads and writes separately);
-//! 3. sends the request, and [retries](retry) it when that is safe;
+//! 2. waits for the client's rate limiter ([`RateLimitConfig`]; reads and writes separately);
+//! 3. sends the request, and retries it when that is safe ([`RetryConfig`]);
 //! 4. records each response's status and rate-limit headers for error classification.
 //!
 //! # Tracing

@@ -1,23 +1,5 @@
-//! Client-side rate limiting to PlayFlow's published per-key limits.
-//!
-//! PlayFlow allows each API key 100 read calls and 10 write calls per second and answers 429
-//! beyond that. A client that waits for 429s wastes calls and, for writes (which are never
-//! retried automatically), hands the 429 to the caller. So the client paces itself, per class
-//! of call:
-//!
-//! - **Evenly spaced, below the limit.** Each class is paced by a [`governor`] GCRA limiter
-//!   with a burst of one, at `0.95 × (limit − 1)` calls per second (8.55/s for writes, 94/s for
-//!   reads). Whatever the server's window (fixed, sliding, token bucket), one second then holds
-//!   at most `limit − 1` of this client's calls, with a few tens of milliseconds to spare for
-//!   network jitter. So the client's own traffic never drives `X-RateLimit-Remaining` to 0.
-//! - **Adapting to the server.** When a response nevertheless says `X-RateLimit-Remaining: 0`
-//!   (another process uses the same key), or is a 429, further calls of that class wait until
-//!   `Retry-After` has passed, or one rate-limit window (1 s) when the server names no time.
-//! - **Fair.** Waiting callers of a class go in arrival order (a FIFO gate), so a burst of
-//!   concurrent calls is spread out rather than raced.
-//!
-//! The state lives behind an `Arc` in the [`Transport`](super::Transport): every clone of a
-//! [`Client`](crate::Client) (and of its `raw()` client) shares it.
+//! Client-side rate limiting to PlayFlow's published per-key limits (documented on
+//! [`RateLimitConfig`]).
 
 use std::fmt;
 use std::num::NonZeroU32;
@@ -46,9 +28,27 @@ const PACING_SHARE: f64 = 0.95;
 /// Client-side rate limits: PlayFlow's published per-key limits, by class of call.
 ///
 /// Reads are `GET` (and `HEAD`/`OPTIONS`) calls; writes are all others. Set the limits your
-/// PlayFlow plan gives you; the client paces each class evenly a little below them (see the
-/// [module docs](self)). Disable client-side limiting with
-/// [`ClientBuilder::no_rate_limit`](crate::ClientBuilder::no_rate_limit).
+/// PlayFlow plan gives you; the client paces each class evenly a little below them. Disable
+/// client-side limiting with [`ClientBuilder::no_rate_limit`](crate::ClientBuilder::no_rate_limit).
+///
+/// PlayFlow allows each API key 100 read calls and 10 write calls per second and answers 429
+/// beyond that. A client that waits for 429s wastes calls and, for writes (which are never
+/// retried automatically), hands the 429 to the caller. So the client paces itself, per class
+/// of call:
+///
+/// - **Evenly spaced, below the limit.** Each class is paced by a [`governor`] GCRA limiter
+///   with a burst of one, at `0.95 × (limit − 1)` calls per second (8.55/s for writes, 94/s for
+///   reads). Whatever the server's window (fixed, sliding, token bucket), one second then holds
+///   at most `limit − 1` of this client's calls, with a few tens of milliseconds to spare for
+///   network jitter. So the client's own traffic never drives `X-RateLimit-Remaining` to 0.
+/// - **Adapting to the server.** When a response nevertheless says `X-RateLimit-Remaining: 0`
+///   (another process uses the same key), or is a 429, further calls of that class wait until
+///   `Retry-After` has passed, or one rate-limit window (1 s) when the server names no time.
+/// - **Fair.** Waiting callers of a class go in arrival order (a FIFO gate), so a burst of
+///   concurrent calls is spread out rather than raced.
+///
+/// The state lives behind an `Arc` in the [`Transport`](crate::transport::Transport): every clone of a
+/// [`Client`](crate::Client) (and of its `raw()` client) shares it.
 ///
 /// ```
 /// let limits = playflow::RateLimitConfig::default()

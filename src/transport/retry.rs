@@ -1,17 +1,4 @@
-//! When a failed attempt is tried again, and after how long.
-//!
-//! - **Idempotent calls** (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`, per RFC 9110) are
-//!   retried on connection failures, timeouts, and the statuses 408, 429 and 500–504.
-//! - **Other calls** (`POST`, `PATCH`: starting a server, creating a lobby, ...) are retried only
-//!   when the request provably never left: the connection could not be made
-//!   (`reqwest::Error::is_connect`). Any later failure could mean the server acted on it.
-//! - A request whose body is a stream cannot be copied, so it is never retried.
-//! - Delays grow exponentially with jitter ([`backon`]'s exponential backoff), except that a
-//!   `Retry-After` header sets the delay. A `Retry-After` longer than
-//!   [`RetryConfig::max_retry_after`] is not waited for: the answer goes to the caller (as
-//!   [`Error::RateLimited`](crate::Error::RateLimited) with its `retry_after`).
-//! - Bounded twice: at most [`RetryConfig::max_retries`] retries, and no retry that would start
-//!   later than [`RetryConfig::max_elapsed`] after the first attempt.
+//! When a failed attempt is tried again, and after how long (documented on [`RetryConfig`]).
 
 use std::time::Duration;
 
@@ -24,7 +11,18 @@ use crate::error::retry_after;
 /// How failed calls are retried. The defaults suit PlayFlow's API; tune them with the setters
 /// and pass the result to [`ClientBuilder::retry`](crate::ClientBuilder::retry).
 ///
-/// See the [module docs](self) for which calls are retried when.
+/// - **Idempotent calls** (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`, per RFC 9110) are
+///   retried on connection failures, timeouts, and the statuses 408, 429 and 500–504.
+/// - **Other calls** (`POST`, `PATCH`: starting a server, creating a lobby, ...) are retried only
+///   when the request provably never left: the connection could not be made
+///   (`reqwest::Error::is_connect`). Any later failure could mean the server acted on it.
+/// - A request whose body is a stream cannot be copied, so it is never retried.
+/// - Delays grow exponentially with jitter ([`backon`]'s exponential backoff), except that a
+///   `Retry-After` header sets the delay. A `Retry-After` longer than
+///   [`max_retry_after`](Self::max_retry_after) is not waited for: the answer goes to the caller (as
+///   [`Error::RateLimited`](crate::Error::RateLimited) with its `retry_after`).
+/// - Bounded twice: at most [`max_retries`](Self::max_retries) retries, and no retry that would start
+///   later than [`max_elapsed`](Self::max_elapsed) after the first attempt.
 ///
 /// ```
 /// use std::time::Duration;
