@@ -351,9 +351,16 @@ impl<K: ApiKey> ClientBuilder<K> {
         self
     }
 
-    /// Use your own `reqwest::Client` (proxies, TLS roots, connection pool). Build it with
-    /// [`redirect_policy`] so that the `api-key` header can never follow a redirect to
-    /// another origin.
+    /// Use your own `reqwest::Client` (proxies, TLS roots, connection pool).
+    ///
+    /// **Build it with [`redirect_policy`]** (or `Policy::none()`): reqwest strips only
+    /// `Authorization` and cookies when a redirect changes origin, so with its default policy
+    /// the `api-key` header would follow a redirect to another host. The client checks the
+    /// origin of each request it sends, but cannot see inside reqwest's redirect handling.
+    ///
+    /// Its own timeouts and user agent apply ([`Self::timeout`], [`Self::connect_timeout`] and
+    /// [`Self::user_agent`] are ignored); retries, rate limits, the key and tracing still come
+    /// from this builder.
     ///
     /// ```
     /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
@@ -430,6 +437,10 @@ pub fn redirect_policy() -> reqwest::redirect::Policy {
 fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<(String, reqwest::Url)> {
     let parsed = reqwest::Url::parse(url)
         .map_err(|e| InvalidInput::new("base_url", format!("not a URL: {e}")))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // Credentials in a URL end up in logs and `Debug` output; the key travels in a header.
+        return Err(InvalidInput::new("base_url", "must not contain credentials").into());
+    }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(InvalidInput::new("base_url", "must not have a query or fragment").into());
     }

@@ -93,6 +93,8 @@ async fn the_key_never_appears_in_traces_errors_or_debug_output() {
                 seen.header("api-key").unwrap_or_default()
             ),
         ),
+        "/api/v3/servers/forbidden" => Reply::error(403, "Forbidden"),
+        "/api/v3/servers/missing" => Reply::error(404, "Not Found"),
         "/api/v3/servers/html" => Reply::html(502, html.clone()),
         "/api/v3/servers/bad-body" => Reply::json(200, format!(r#"{{"x":"{SERVER_KEY}"}}"#)),
         "/api/v3/servers/slow" => Reply::server(200).delay(Duration::from_secs(2)),
@@ -138,6 +140,8 @@ async fn the_key_never_appears_in_traces_errors_or_debug_output() {
         .unwrap();
     let errors: Vec<Error> = vec![
         client.servers().get("echo").await.unwrap_err(),
+        client.servers().get("forbidden").await.unwrap_err(),
+        client.servers().get("missing").await.unwrap_err(),
         client.servers().get("html").await.unwrap_err(),
         client.servers().get("bad-body").await.unwrap_err(),
         client.servers().get("slow").await.unwrap_err(),
@@ -152,6 +156,8 @@ async fn the_key_never_appears_in_traces_errors_or_debug_output() {
         .iter()
         .map(|e| match e {
             Error::Unauthorized(_) => "unauthorized",
+            Error::Forbidden(_) => "forbidden",
+            Error::NotFound(_) => "not found",
             Error::Api(_) => "api",
             Error::Decode(_) => "decode",
             Error::Timeout(_) => "timeout",
@@ -165,6 +171,8 @@ async fn the_key_never_appears_in_traces_errors_or_debug_output() {
         kinds,
         [
             "unauthorized",
+            "forbidden",
+            "not found",
             "api",
             "decode",
             "timeout",

@@ -51,6 +51,8 @@ fn base_url_must_be_https_or_loopback_http() {
     assert!(base_url_error("ftp://example.com").is_some());
     assert!(base_url_error("api.computeflow.cloud").is_some());
     assert!(base_url_error("https://example.com/?token=x").is_some());
+    let credentials = base_url_error("https://user:hunter2@example.com").unwrap();
+    assert!(!credentials.contains("hunter2"), "{credentials}");
 }
 
 #[test]
