@@ -313,8 +313,9 @@ impl<K: ApiKey> ClientBuilder<K> {
         self
     }
 
-    /// Whole-request timeout (default 30 s); `None` for no limit. Ignored with
-    /// [`Self::http_client`], whose own settings apply.
+    /// Whole-request timeout (default 30 s) of each attempt; `None` for no limit. The lobby
+    /// event stream is exempt (it stays open). Ignored with [`Self::http_client`], whose own
+    /// settings apply.
     ///
     /// ```
     /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();

@@ -43,7 +43,8 @@ const PACING_SHARE: f64 = 0.95;
 ///   network jitter. So the client's own traffic never drives `X-RateLimit-Remaining` to 0.
 /// - **Adapting to the server.** When a response nevertheless says `X-RateLimit-Remaining: 0`
 ///   (another process uses the same key), or is a 429, further calls of that class wait until
-///   `Retry-After` has passed, or one rate-limit window (1 s) when the server names no time.
+///   `Retry-After` has passed (at most 10 s), or one rate-limit window (1 s) when the server
+///   names no time.
 /// - **Fair.** Waiting callers of a class go in arrival order (a FIFO gate), so a burst of
 ///   concurrent calls is spread out rather than raced.
 ///
