@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::error::{InvalidInput, Result};
 use crate::keys::{ApiKey, ClientKey, ServerKey};
 use crate::raw;
-use crate::transport::Transport;
+use crate::transport::{RateLimitConfig, RetryConfig, Transport};
 
 /// PlayFlow's production host root (paths carry the `/api` prefix).
 pub const DEFAULT_BASE_URL: &str = "https://api.computeflow.cloud";
@@ -15,12 +15,8 @@ pub const DEFAULT_BASE_URL: &str = "https://api.computeflow.cloud";
 /// The `User-Agent` sent unless configured otherwise: `playflow-rust/<version>`.
 pub const USER_AGENT: &str = concat!("playflow-rust/", env!("CARGO_PKG_VERSION"));
 
-/// A PlayFlow client. Cheap to clone (clones share one connection pool), `Send + Sync`.
-///
-/// The key type decides what exists: `Client<ServerKey>` (the default) offers every call;
-/// `Client<ClientKey>`, for game clients, offers only health, list/get/start servers, lobby
-/// browsing and the player-scoped lobby calls. Calling a server-only method on a client-key
-/// client does not compile.
+/// A PlayFlow client. Cheap to clone (clones share one connection pool, one rate-limit
+/// budget and one retry policy), `Send + Sync`.
 ///
 /// ```no_run
 /// # async fn demo() -> playflow::Result<()> {
@@ -29,6 +25,45 @@ pub const USER_AGENT: &str = concat!("playflow-rust/", env!("CARGO_PKG_VERSION")
 /// println!("{health:?}");
 /// # Ok(()) }
 /// ```
+///
+/// # Capabilities
+///
+/// The key type decides, at compile time, which calls exist. `Client<ServerKey>` (the default
+/// type parameter) offers every call. `Client<ClientKey>`, for game builds, offers only what
+/// PlayFlow lets a client key do; calling anything else does not compile.
+///
+/// | Calls | `Client<ServerKey>` | `Client<ClientKey>` | Evidence (`tests/`) |
+/// |---|---|---|---|
+/// | [`health`](Self::health) | yes | yes | `capabilities.rs` |
+/// | `servers()`: `list`, `get`, `start_request` | yes | yes | `capabilities.rs` |
+/// | `servers()`: `stop`, `restart` | yes | **no** | `compile-fail/client_key_cannot_stop_or_restart_servers.rs` |
+/// | `servers()`: `update_custom_data`, `logs_page`, `metrics` | yes | **no** | `compile-fail/client_key_cannot_touch_server_data_logs_metrics.rs` |
+/// | `builds()` (list, get, upload, process, delete, logs) | yes | **no** | `compile-fail/client_key_has_no_builds.rs` |
+/// | `project()` (settings, project logs) | yes | **no** | `compile-fail/client_key_has_no_project.rs` |
+/// | `lobbies(config)`: `browse`, `player(id)` and its player-scoped calls | yes | yes | `capabilities.rs` |
+/// | `lobbies(config)`: `get`, `delete` (admin) | yes | **no** | `compile-fail/client_key_has_no_admin_lobby_calls.rs` |
+/// | [`Client::new`] / [`Client::for_game_client`] with the other kind of key | — | — | `compile-fail/client_key_is_not_a_server_key.rs` |
+/// | [`raw`](Self::raw): every operation of the spec | yes | yes (the server decides) | `capabilities.rs` |
+///
+/// The compile-fail files are checked by trybuild (`cargo test --test capabilities`) against
+/// the compiler errors committed next to them; `capabilities.rs` also calls every listed
+/// method of both client types against a loopback server.
+///
+/// ```compile_fail
+/// # fn demo(client: playflow::Client<playflow::ClientKey>) {
+/// client.builds(); // builds need the server key: no such method
+/// # }
+/// ```
+///
+/// **Escape hatch.** [`Client::raw`] returns the generated client with every operation of the
+/// spec, whatever the key type. It sends this client's key, shares its connection pool, rate
+/// limits and retries; what a client key may not do, PlayFlow then refuses with 403.
+///
+/// # Transport
+///
+/// Every call goes through the [`transport`](crate::transport): the key is sent only to the
+/// base URL's origin; idempotent calls are retried ([`RetryConfig`]); each class of call is
+/// paced below PlayFlow's per-key limits ([`RateLimitConfig`]); each attempt is traced.
 pub struct Client<K: ApiKey = ServerKey> {
     shared: Arc<Shared>,
     _key: PhantomData<fn() -> K>,
@@ -161,6 +196,8 @@ pub struct ClientBuilder<K: ApiKey> {
     user_agent: String,
     http: Option<reqwest::Client>,
     allow_insecure_http: bool,
+    retry: Option<RetryConfig>,
+    rate_limit: Option<RateLimitConfig>,
 }
 
 impl<K: ApiKey> std::fmt::Debug for ClientBuilder<K> {
@@ -173,6 +210,8 @@ impl<K: ApiKey> std::fmt::Debug for ClientBuilder<K> {
             .field("user_agent", &self.user_agent)
             .field("custom_http_client", &self.http.is_some())
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
             .finish()
     }
 }
@@ -187,7 +226,63 @@ impl<K: ApiKey> ClientBuilder<K> {
             user_agent: USER_AGENT.to_string(),
             http: None,
             allow_insecure_http: false,
+            retry: Some(RetryConfig::default()),
+            rate_limit: Some(RateLimitConfig::default()),
         }
+    }
+
+    /// How failed calls are retried (default [`RetryConfig::default`]). Idempotent calls are
+    /// retried on connection failures, timeouts, 408, 429 and 500–504; others only when the
+    /// connection could not be made. See [`transport::RetryConfig`](crate::transport::RetryConfig).
+    ///
+    /// ```
+    /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
+    /// let builder = playflow::Client::builder(key).retry(playflow::RetryConfig::new().max_retries(5));
+    /// # let _ = builder;
+    /// ```
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Send every call once: no automatic retry.
+    ///
+    /// ```
+    /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
+    /// let builder = playflow::Client::builder(key).no_retry();
+    /// # let _ = builder;
+    /// ```
+    pub fn no_retry(mut self) -> Self {
+        self.retry = None;
+        self
+    }
+
+    /// Client-side rate limits (default: PlayFlow's published 100 reads and 10 writes per
+    /// second). Shared by all clones of the client. See
+    /// [`transport::RateLimitConfig`](crate::transport::RateLimitConfig).
+    ///
+    /// ```
+    /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
+    /// let limits = playflow::RateLimitConfig::new().writes_per_second(20);
+    /// let builder = playflow::Client::builder(key).rate_limit(limits);
+    /// # let _ = builder;
+    /// ```
+    pub fn rate_limit(mut self, limits: RateLimitConfig) -> Self {
+        self.rate_limit = Some(limits);
+        self
+    }
+
+    /// No client-side rate limiting: calls go out as fast as they are made, and the server's
+    /// 429s (retried for idempotent calls) are the only brake.
+    ///
+    /// ```
+    /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
+    /// let builder = playflow::Client::builder(key).no_rate_limit();
+    /// # let _ = builder;
+    /// ```
+    pub fn no_rate_limit(mut self) -> Self {
+        self.rate_limit = None;
+        self
     }
 
     /// Host root to call instead of PlayFlow's (a staging host, a proxy, the emulator). Must be
@@ -218,8 +313,9 @@ impl<K: ApiKey> ClientBuilder<K> {
         self
     }
 
-    /// Whole-request timeout (default 30 s); `None` for no limit. Ignored with
-    /// [`Self::http_client`], whose own settings apply.
+    /// Whole-request timeout (default 30 s) of each attempt; `None` for no limit. The lobby
+    /// event stream is exempt (it stays open). Ignored with [`Self::http_client`], whose own
+    /// settings apply.
     ///
     /// ```
     /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
@@ -256,9 +352,16 @@ impl<K: ApiKey> ClientBuilder<K> {
         self
     }
 
-    /// Use your own `reqwest::Client` (proxies, TLS roots, connection pool). Build it with
-    /// [`redirect_policy`] so that the `api-key` header can never follow a redirect to
-    /// another origin.
+    /// Use your own `reqwest::Client` (proxies, TLS roots, connection pool).
+    ///
+    /// **Build it with [`redirect_policy`]** (or `Policy::none()`): reqwest strips only
+    /// `Authorization` and cookies when a redirect changes origin, so with its default policy
+    /// the `api-key` header would follow a redirect to another host. The client checks the
+    /// origin of each request it sends, but cannot see inside reqwest's redirect handling.
+    ///
+    /// Its own timeouts and user agent apply ([`Self::timeout`], [`Self::connect_timeout`] and
+    /// [`Self::user_agent`] are ignored); retries, rate limits, the key and tracing still come
+    /// from this builder.
     ///
     /// ```
     /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
@@ -283,7 +386,7 @@ impl<K: ApiKey> ClientBuilder<K> {
     /// # Ok::<(), playflow::Error>(())
     /// ```
     pub fn build(self) -> Result<Client<K>> {
-        let base_url = check_base_url(&self.base_url, self.allow_insecure_http)?;
+        let (base_url, parsed) = check_base_url(&self.base_url, self.allow_insecure_http)?;
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -299,7 +402,8 @@ impl<K: ApiKey> ClientBuilder<K> {
                 })?
             }
         };
-        let transport = Transport::with_key(self.key.expose())?;
+        let transport =
+            Transport::for_client(self.key.expose(), &parsed, self.retry, self.rate_limit)?;
         let raw = raw::Client::new_with_client(&base_url, http, transport);
         Ok(Client {
             shared: Arc::new(Shared { raw, base_url }),
@@ -331,9 +435,13 @@ pub fn redirect_policy() -> reqwest::redirect::Policy {
     })
 }
 
-fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<String> {
+fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<(String, reqwest::Url)> {
     let parsed = reqwest::Url::parse(url)
         .map_err(|e| InvalidInput::new("base_url", format!("not a URL: {e}")))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // Credentials in a URL end up in logs and `Debug` output; the key travels in a header.
+        return Err(InvalidInput::new("base_url", "must not contain credentials").into());
+    }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(InvalidInput::new("base_url", "must not have a query or fragment").into());
     }
@@ -359,5 +467,5 @@ fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<String> {
             );
         }
     }
-    Ok(url.trim_end_matches('/').to_string())
+    Ok((url.trim_end_matches('/').to_string(), parsed))
 }

@@ -7,6 +7,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use reqwest::header::HeaderValue;
+
 use crate::raw::types;
 
 /// Result of every facade call.
@@ -50,8 +52,8 @@ pub enum Error {
 }
 
 impl Error {
-    /// Whether the same call may succeed if made again later: timeouts, transport failures,
-    /// 408, 429 and 500–504. The client already retried idempotent calls before returning this.
+    /// Whether the same call may succeed if made again later: timeouts, transport failures
+    /// (but not redirect loops), 408, 429 and 500–504. The client already retried idempotent calls before returning this.
     ///
     /// ```
     /// let err = playflow::Error::InvalidInput(playflow::InvalidInput::new("ttl", "below 60 s"));
@@ -59,7 +61,9 @@ impl Error {
     /// ```
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Timeout(_) | Self::Transport(_) | Self::RateLimited(_) => true,
+            Self::Timeout(_) | Self::RateLimited(_) => true,
+            // A redirect loop or a refused cross-origin redirect will not change by itself.
+            Self::Transport(e) => !e.source.is_redirect(),
             Self::Api(e) => matches!(e.status, 408 | 500..=504),
             _ => false,
         }
@@ -108,6 +112,20 @@ impl Error {
         match self.api_error().map(|e| &e.detail) {
             Some(ErrorDetail::Validation(issues)) => issues,
             _ => &[],
+        }
+    }
+
+    /// How long the server asked to wait before trying again (`Retry-After` of a 429), when
+    /// it said.
+    ///
+    /// ```
+    /// let err = playflow::Error::InvalidInput(playflow::InvalidInput::new("name", "empty"));
+    /// assert_eq!(err.retry_after(), None);
+    /// ```
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::RateLimited(r) => r.retry_after,
+            _ => None,
         }
     }
 }
@@ -371,14 +389,9 @@ impl DecodeError {
         source: Option<serde_json::Error>,
         operation: &'static str,
     ) -> Self {
-        let text = String::from_utf8_lossy(body);
-        let mut end = text.len().min(Self::EXCERPT_LEN);
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
         Self {
             status,
-            excerpt: text[..end].to_string(),
+            excerpt: excerpt(body, crate::call::secret().as_ref()),
             operation,
             source,
         }
@@ -406,6 +419,32 @@ impl std::error::Error for DecodeError {
         self.source.as_ref().map(|e| e as _)
     }
 }
+
+/// The start of a body as text: at most [`DecodeError::EXCERPT_LEN`] bytes, cut at a character
+/// boundary, with `secret` replaced wherever it appears (scrubbed before the cut, so no part of
+/// it can survive at the edge).
+fn excerpt(body: &[u8], secret: Option<&HeaderValue>) -> String {
+    let secret = secret.and_then(|s| s.to_str().ok()).unwrap_or("");
+    let window = body.len().min(DecodeError::EXCERPT_LEN + secret.len());
+    let mut text = String::from_utf8_lossy(&body[..window]).into_owned();
+    scrub(&mut text, secret);
+    let mut end = text.len().min(DecodeError::EXCERPT_LEN);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    text
+}
+
+/// Replace every occurrence of `secret` in `text`.
+fn scrub(text: &mut String, secret: &str) {
+    if !secret.is_empty() && text.contains(secret) {
+        *text = text.replace(secret, REDACTED);
+    }
+}
+
+/// What a scrubbed secret is replaced with.
+const REDACTED: &str = "<redacted>";
 
 /// Input refused before any request: which argument, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -452,7 +491,7 @@ impl From<crate::KeyError> for Error {
     }
 }
 
-fn header_u32(headers: &reqwest::header::HeaderMap, name: &str) -> Option<u32> {
+pub(crate) fn header_u32(headers: &reqwest::header::HeaderMap, name: &str) -> Option<u32> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
 
@@ -528,11 +567,19 @@ fn status_text(status: u16) -> String {
         .to_string()
 }
 
-/// Convert an error of the generated client.
+/// Convert an error of the generated client, scrubbed of the call's API key.
 pub(crate) fn from_raw<E: ErrorBody>(
     err: progenitor_client::Error<E>,
     operation: &'static str,
 ) -> Error {
+    let mut error = classify(err, operation);
+    if let Some(secret) = crate::call::secret().as_ref().and_then(|s| s.to_str().ok()) {
+        error.scrub(secret);
+    }
+    error
+}
+
+fn classify<E: ErrorBody>(err: progenitor_client::Error<E>, operation: &'static str) -> Error {
     use progenitor_client::Error as Raw;
     match err {
         Raw::InvalidRequest(reason) => Error::InvalidInput(InvalidInput::new(operation, reason)),
@@ -575,13 +622,20 @@ pub(crate) fn from_raw<E: ErrorBody>(
         },
         Raw::UnexpectedResponse(response) => {
             let status = response.status();
-            let api = ApiError {
+            let mut api = ApiError {
                 status: status.as_u16(),
                 message: status_text(status.as_u16()),
                 detail: ErrorDetail::None,
                 operation,
             };
-            if status.is_client_error() || status.is_server_error() {
+            if status.is_redirection() {
+                // A redirect the client refused to follow: it leads to another origin.
+                let target = redirect_origin(&response);
+                api.detail = ErrorDetail::Message(format!(
+                    "redirect to {target} not followed: the API key is sent only to the base URL's origin"
+                ));
+                Error::Api(Box::new(api))
+            } else if status.is_client_error() || status.is_server_error() {
                 from_status(status.as_u16(), response.headers(), api)
             } else {
                 Error::Decode(DecodeError::new(
@@ -593,5 +647,61 @@ pub(crate) fn from_raw<E: ErrorBody>(
             }
         }
         Raw::Custom(reason) => Error::InvalidInput(InvalidInput::new(operation, reason)),
+    }
+}
+
+/// The origin a redirect points to (only the origin: the rest may carry a signed query).
+fn redirect_origin(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|location| response.url().join(location).ok())
+        .map(|url| url.origin().ascii_serialization())
+        .unwrap_or_else(|| "an unknown location".to_string())
+}
+
+impl Error {
+    /// Replace `secret` wherever a server-provided text carries it.
+    fn scrub(&mut self, secret: &str) {
+        match self {
+            Self::Unauthorized(e) | Self::Forbidden(e) | Self::NotFound(e) | Self::Api(e) => {
+                e.scrub(secret)
+            }
+            Self::RateLimited(r) => r.api.scrub(secret),
+            Self::Decode(d) => scrub(&mut d.excerpt, secret),
+            Self::InvalidInput(i) => scrub(&mut i.reason, secret),
+            Self::Timeout(_) | Self::Transport(_) => {}
+        }
+    }
+}
+
+impl ApiError {
+    fn scrub(&mut self, secret: &str) {
+        scrub(&mut self.message, secret);
+        match &mut self.detail {
+            ErrorDetail::Message(m) => scrub(m, secret),
+            ErrorDetail::Validation(issues) => {
+                for issue in issues {
+                    scrub(&mut issue.msg, secret);
+                    for part in &mut issue.loc {
+                        if let LocPart::Field(f) = part {
+                            scrub(f, secret);
+                        }
+                    }
+                }
+            }
+            ErrorDetail::Other(value) => scrub_json(value, secret),
+            ErrorDetail::None => {}
+        }
+    }
+}
+
+fn scrub_json(value: &mut serde_json::Value, secret: &str) {
+    match value {
+        serde_json::Value::String(s) => scrub(s, secret),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| scrub_json(v, secret)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| scrub_json(v, secret)),
+        _ => {}
     }
 }

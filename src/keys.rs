@@ -44,6 +44,13 @@ pub enum KeyError {
         /// The variable's name.
         var: &'static str,
     },
+    /// The environment variable is set but does not hold a usable key of the expected kind.
+    InvalidEnv {
+        /// The variable's name.
+        var: &'static str,
+        /// What is wrong with its value.
+        error: Box<KeyError>,
+    },
 }
 
 impl fmt::Display for KeyError {
@@ -76,11 +83,34 @@ impl fmt::Display for KeyError {
             Self::MissingEnv { var } => {
                 write!(f, "environment variable {var} is not set (or is not valid Unicode)")
             }
+            Self::InvalidEnv { var, error } => {
+                write!(f, "environment variable {var}: {error}")?;
+                match **error {
+                    Self::WrongKind {
+                        expected: KeyKind::Server,
+                        found: Some(KeyKind::Client),
+                    } => f.write_str(
+                        " (a client key needs `ClientKey::from_env` and `Client::for_game_client`)",
+                    ),
+                    Self::WrongKind {
+                        expected: KeyKind::Client,
+                        found: Some(KeyKind::Server),
+                    } => f.write_str(" (never ship a server key in a game client)"),
+                    _ => Ok(()),
+                }
+            }
         }
     }
 }
 
-impl std::error::Error for KeyError {}
+impl std::error::Error for KeyError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::InvalidEnv { error, .. } => Some(&**error),
+            _ => None,
+        }
+    }
+}
 
 /// The two kinds of PlayFlow API key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -181,7 +211,10 @@ macro_rules! key_type {
             /// # Ok::<(), playflow::KeyError>(())
             /// ```
             pub fn from_env() -> Result<Self, KeyError> {
-                Self::new(env_value()?)
+                Self::new(env_value()?).map_err(|error| KeyError::InvalidEnv {
+                    var: API_KEY_ENV,
+                    error: Box::new(error),
+                })
             }
 
             /// The key's kind.

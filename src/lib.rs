@@ -16,6 +16,52 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! # Keys decide what compiles
+//!
+//! A project has a **server key** ([`ServerKey`], `pf_…`) for backends and tools, and a
+//! **client key** ([`ClientKey`], `pfclient_…`) that may ship in game builds. A
+//! `Client<ClientKey>` (from [`Client::for_game_client`]) has only the calls a game client may
+//! make: health, list/get/start servers, lobby browsing and the player-scoped lobby calls.
+//! Builds, project settings and logs, server stop/restart/custom data/logs/metrics and the admin
+//! lobby calls do not exist on it. The [capability table](Client#capabilities) lists each call
+//! with the test that proves it; [`Client::raw`] is the explicit escape hatch.
+//!
+//! Keys are parsed with errors that name the expected prefix and never echo the key, and print
+//! redacted (at most their last four characters).
+//!
+//! ```
+//! let err = playflow::ServerKey::new("pfclient_1234567890abcdef").unwrap_err();
+//! assert!(err.to_string().contains("`pf_`"));
+//! assert!(!err.to_string().contains("1234567890abcdef"));
+//! ```
+//!
+//! # Errors
+//!
+//! Every call returns [`Result`], whose [`Error`] says what happened: `Unauthorized`,
+//! `Forbidden`, `NotFound`, `RateLimited` (with `Retry-After` and the rate-limit headers), `Api`
+//! (any other status, with the typed `detail`: [validation issues](Error::validation_issues)
+//! with `loc`, `msg` and `type`), `Timeout`, `Transport`, `Decode` (with a short body excerpt)
+//! and `InvalidInput` (refused before any request). [`Error::is_retryable`] and
+//! [`Error::status`] answer the usual questions. No error ever contains the API key.
+//!
+//! # Retries, rate limits, redirects, tracing
+//!
+//! - **Retries** ([`RetryConfig`]): idempotent calls (`GET`, `DELETE`, ...) are retried with
+//!   jittered exponential backoff on connection failures, timeouts, 408, 429 and 500–504,
+//!   honouring `Retry-After`, bounded in attempts and in total time. Calls that are not
+//!   idempotent, such as starting a server, are never sent twice, except when the connection
+//!   could not be made at all.
+//! - **Rate limits** ([`RateLimitConfig`]): each client (with its clones) paces reads and writes
+//!   below PlayFlow's per-key limits of 100 and 10 per second, and holds a class of calls when
+//!   the server reports its budget spent (`X-RateLimit-Remaining: 0`, or a 429).
+//! - **Redirects**: the `api-key` header never leaves the base URL's origin; a redirect to
+//!   another origin is not followed ([`redirect_policy`]).
+//! - **Tracing**: each attempt runs in a `playflow.request` span (operation, method, path,
+//!   attempt, status, latency) of the [`tracing`](https://docs.rs/tracing) crate; no key, no
+//!   query string.
+//!
+//! See the [`transport`] module for the details.
 #![warn(missing_docs)]
 
 mod call;
@@ -44,3 +90,4 @@ pub use error::{
 };
 pub use keys::{API_KEY_ENV, ApiKey, ClientKey, KeyError, KeyKind, ServerKey};
 pub use region::Region;
+pub use transport::{RateLimitConfig, RetryConfig};

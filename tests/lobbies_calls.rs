@@ -604,3 +604,33 @@ async fn a_player_id_that_cannot_be_a_header_is_refused_before_sending() {
     }
     assert_eq!(any.calls_async().await, 0);
 }
+
+#[tokio::test]
+async fn events_ask_for_an_event_stream_with_the_player_and_key() {
+    use futures::StreamExt as _;
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(format!("{BASE}/me/events"))
+                .header("accept", "text/event-stream")
+                .header("x-player-id", "p-123")
+                .header("api-key", "pfclient_1234567890abcdef1234");
+            then.status(200)
+                .header("content-type", "text/event-stream")
+                .body("event: lobby_deleted\ndata: {\"id\":\"l-1\"}\n\n");
+        })
+        .await;
+    let client = client(&server);
+    let mut events = client.lobbies("casual").player("p-123").events();
+    let first = events.next().await.expect("one event").expect("decoded");
+    assert!(
+        matches!(&first, playflow::lobbies::LobbyEvent::LobbyDeleted { id } if id == "l-1"),
+        "{first:?}"
+    );
+    assert!(
+        events.next().await.is_none(),
+        "the stream ends after lobby_deleted"
+    );
+    mock.assert_async().await;
+}

@@ -1,0 +1,12 @@
+//! Stopping and restarting servers need the server key.
+use playflow::{Client, ClientKey};
+
+fn game_client() -> Client<ClientKey> {
+    Client::for_game_client(ClientKey::new("pfclient_1234567890abcdef1234").unwrap()).unwrap()
+}
+
+fn main() {
+    let client = game_client();
+    let _ = client.servers().stop("9b2f6c1e", None);
+    let _ = client.servers().restart("9b2f6c1e", Default::default());
+}
