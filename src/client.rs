@@ -35,12 +35,12 @@ pub const USER_AGENT: &str = concat!("playflow-rust/", env!("CARGO_PKG_VERSION")
 /// | Calls | `Client<ServerKey>` | `Client<ClientKey>` | Evidence (`tests/`) |
 /// |---|---|---|---|
 /// | [`health`](Self::health) | yes | yes | `capabilities.rs` |
-/// | `servers()`: `list`, `get`, `start_request` | yes | yes | `capabilities.rs` |
+/// | `servers()`: `list` (and its streams), `get`, `start`, `start_request`, `wait_until_running` | yes | yes | `capabilities.rs` |
 /// | `servers()`: `stop`, `restart` | yes | **no** | `compile-fail/client_key_cannot_stop_or_restart_servers.rs` |
-/// | `servers()`: `update_custom_data`, `logs_page`, `metrics` | yes | **no** | `compile-fail/client_key_cannot_touch_server_data_logs_metrics.rs` |
-/// | `builds()` (list, get, upload, process, delete, logs) | yes | **no** | `compile-fail/client_key_has_no_builds.rs` |
-/// | `project()` (settings, project logs) | yes | **no** | `compile-fail/client_key_has_no_project.rs` |
-/// | `lobbies(config)`: `browse`, `player(id)` and its player-scoped calls | yes | yes | `capabilities.rs` |
+/// | `servers()`: `update_custom_data`, `logs_page`, `logs` (streams), `metrics` | yes | **no** | `compile-fail/client_key_cannot_touch_server_data_logs_metrics.rs` |
+/// | `builds()` (list, get, upload, Docker images, process, delete, logs, `wait_until_ready`) | yes | **no** | `compile-fail/client_key_has_no_builds.rs` |
+/// | `project()` (settings, project logs and their streams) | yes | **no** | `compile-fail/client_key_has_no_project.rs` |
+/// | `lobbies(config)`: `browse`, `player(id)` and its player-scoped calls, `events`, `find_match` | yes | yes | `capabilities.rs` |
 /// | `lobbies(config)`: `get`, `delete` (admin) | yes | **no** | `compile-fail/client_key_has_no_admin_lobby_calls.rs` |
 /// | [`Client::new`] / [`Client::for_game_client`] with the other kind of key | — | — | `compile-fail/client_key_is_not_a_server_key.rs` |
 /// | [`raw`](Self::raw): every operation of the spec | yes | yes (the server decides) | `capabilities.rs` |

@@ -10,4 +10,5 @@ fn main() {
     let _ = client.servers().update_custom_data("9b2f6c1e", Default::default());
     let _ = client.servers().logs_page("9b2f6c1e", None, None);
     let _ = client.servers().metrics("9b2f6c1e", None, None);
+    let _ = client.servers().logs("9b2f6c1e");
 }
