@@ -117,11 +117,11 @@ impl BuildRecord {
 /// Finishes processing that fell due.
 pub(crate) fn advance(world: &mut World, now: DateTime<Utc>) {
     for build in world.builds.iter_mut().filter(|build| !build.deleted) {
-        if let Phase::Processing { until, ready } = build.phase {
-            if until <= now {
-                build.phase = if ready { Phase::Ready } else { Phase::Failed };
-                build.updated_at = Some(until);
-            }
+        if let Phase::Processing { until, ready } = build.phase
+            && until <= now
+        {
+            build.phase = if ready { Phase::Ready } else { Phase::Failed };
+            build.updated_at = Some(until);
         }
     }
 }

@@ -237,20 +237,24 @@ impl EmulatorBuilder {
                 return refuse(format!("{name} must be at most 7 days"));
             }
         }
-        if let Some(key) = &self.server_key {
-            if !key.starts_with("pf_") || key.len() < 8 {
-                return refuse(
-                    "the server key must start with `pf_` and be at least 8 characters".into(),
-                );
-            }
+        let header_safe = |key: &str| key.bytes().all(|byte| byte.is_ascii_graphic());
+        if let Some(key) = &self.server_key
+            && (!key.starts_with("pf_") || key.len() < 8 || !header_safe(key))
+        {
+            return refuse(
+                "the server key must start with `pf_`, be at least 8 characters and hold only \
+                 visible ASCII"
+                    .into(),
+            );
         }
-        if let Some(key) = &self.client_key {
-            if !key.starts_with("pfclient_") || key.len() < 14 {
-                return refuse(
-                    "the client key must start with `pfclient_` and be at least 14 characters"
-                        .into(),
-                );
-            }
+        if let Some(key) = &self.client_key
+            && (!key.starts_with("pfclient_") || key.len() < 14 || !header_safe(key))
+        {
+            return refuse(
+                "the client key must start with `pfclient_`, be at least 14 characters and hold \
+                 only visible ASCII"
+                    .into(),
+            );
         }
         if self.server_key.is_some() && self.server_key == self.client_key {
             return refuse("the server key and the client key must differ".into());

@@ -309,10 +309,11 @@ pub(crate) fn advance(world: &mut World, now: DateTime<Utc>) {
                 }
             }
         }
-        if let Some(timeout) = view.idle_timeout {
-            if lobby.status == LobbyStatus::Waiting && lobby.updated_at + seconds(timeout) <= now {
-                idle.push(lobby.id.clone());
-            }
+        if let Some(timeout) = view.idle_timeout
+            && lobby.status == LobbyStatus::Waiting
+            && lobby.updated_at + seconds(timeout) <= now
+        {
+            idle.push(lobby.id.clone());
         }
     }
     for id in changed {
@@ -343,10 +344,10 @@ pub(crate) fn remove_member(
         let match_id = lobby.match_id.clone();
         let status = lobby.status.clone();
         world.remove_lobby(lobby_id);
-        if status == LobbyStatus::MatchFound {
-            if let Some(match_id) = match_id {
-                matchmaking::cancel_match(world, &match_id, now);
-            }
+        if status == LobbyStatus::MatchFound
+            && let Some(match_id) = match_id
+        {
+            matchmaking::cancel_match(world, &match_id, now);
         }
         return true;
     }

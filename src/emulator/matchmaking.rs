@@ -81,9 +81,12 @@ impl Mode {
         self.teams * per_team
     }
 
-    /// The largest lobby that may queue for this mode.
+    /// The largest lobby that may queue for this mode: `maxPartySize`, else one team's worth
+    /// (a party plays on one team).
     pub(crate) fn max_party(&self) -> u64 {
-        self.max_party_size.unwrap_or(u64::MAX).min(self.capacity())
+        self.max_party_size
+            .unwrap_or(self.players_per_team)
+            .clamp(1, self.capacity())
     }
 }
 

@@ -226,13 +226,12 @@ impl Emulator {
     /// ```
     pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);
-        if let Some(mut server) = self.server.take() {
-            if tokio::time::timeout(Duration::from_secs(5), &mut server)
+        if let Some(mut server) = self.server.take()
+            && tokio::time::timeout(Duration::from_secs(5), &mut server)
                 .await
                 .is_err()
-            {
-                server.abort();
-            }
+        {
+            server.abort();
         }
     }
 

@@ -492,10 +492,11 @@ pub(crate) fn advance(world: &mut World, now: DateTime<Utc>) {
             let at = server.running_at;
             server.become_running(at);
         }
-        if let Some(deadline) = deadline {
-            if server.is_active() && deadline <= now {
-                server.stop(deadline, "TTL_EXPIRED", ports);
-            }
+        if let Some(deadline) = deadline
+            && server.is_active()
+            && deadline <= now
+        {
+            server.stop(deadline, "TTL_EXPIRED", ports);
         }
     }
     maintain_pool(world, now);

@@ -98,7 +98,7 @@ impl UploadStore {
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 || !text.is_ascii() {
+    if !text.len().is_multiple_of(2) || !text.is_ascii() {
         return None;
     }
     (0..text.len())
@@ -155,10 +155,10 @@ async fn receive_archive(
         Err(error) => {
             let _ = tokio::fs::remove_file(&path).await;
             shared.with_world(|world, _| {
-                if let Some(build) = world.builds.iter_mut().find(|b| b.id == build_id) {
-                    if let Phase::AwaitingUpload { receiving, .. } = &mut build.phase {
-                        *receiving = false;
-                    }
+                if let Some(build) = world.builds.iter_mut().find(|b| b.id == build_id)
+                    && let Phase::AwaitingUpload { receiving, .. } = &mut build.phase
+                {
+                    *receiving = false;
                 }
             });
             return Err(error);
@@ -260,7 +260,7 @@ fn inspect(path: &FsPath, executable: &str) -> Verdict {
             return Verdict::failed(format!("error: the archive has an unreadable entry ({e})"));
         }
     };
-    if names.iter().any(|name| *name == wanted) {
+    if names.contains(&wanted) {
         return Verdict {
             ready: true,
             lines: vec![

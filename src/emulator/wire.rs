@@ -44,10 +44,11 @@ pub(crate) fn with_nulls(mut value: Value, fields: &[&str]) -> Value {
 fn integral(value: &mut Value) {
     match value {
         Value::Number(number) if number.is_f64() => {
-            if let Some(float) = number.as_f64() {
-                if float.fract() == 0.0 && float.abs() < 9.0e15 {
-                    *value = Value::from(float as i64);
-                }
+            if let Some(float) = number.as_f64()
+                && float.fract() == 0.0
+                && float.abs() < 9.0e15
+            {
+                *value = Value::from(float as i64);
             }
         }
         Value::Array(items) => items.iter_mut().for_each(integral),
