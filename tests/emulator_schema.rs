@@ -19,6 +19,7 @@ mod project;
 mod servers;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 use harness::{Schemas, Tour, declared, every_operation};
 use playflow::emulator::Emulator;
@@ -29,6 +30,7 @@ async fn every_response_matches_the_spec() {
     let emu = Emulator::builder()
         .time_scale(1000.0)
         .rate_limits(100_000, 100_000)
+        .upload_url_lifetime(Duration::from_secs(3600))
         .start()
         .await
         .unwrap();

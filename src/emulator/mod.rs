@@ -255,6 +255,8 @@ impl Emulator {
 
     async fn launch(config: EmulatorBuilder) -> Result<Emulator, EmulatorError> {
         config.check()?;
+        // Compile the spec's schemas now rather than on the first request.
+        spec::Spec::get().map_err(EmulatorError::Config)?;
         let listener = tokio::net::TcpListener::bind(config.bind)
             .await
             .map_err(EmulatorError::Bind)?;

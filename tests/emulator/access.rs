@@ -76,32 +76,36 @@ async fn rate_limits_answer_429_with_headers() {
         .unwrap();
     let http = reqwest::Client::new();
     let url = format!("{}/api/v3/servers", emu.base_url());
+    // Five reads per second: the budget runs out after about five calls. (It refills
+    // continuously, so a slow machine may squeeze in one more; the test allows for that.)
     let mut remaining = Vec::new();
-    for _ in 0..5 {
-        let ok = http
+    let refused = loop {
+        let response = http
             .get(&url)
             .header("api-key", emu.server_key())
             .send()
             .await
             .unwrap();
-        assert_eq!(ok.status(), 200);
-        assert_eq!(ok.headers()["x-ratelimit-limit"], "5");
+        assert_eq!(response.headers()["x-ratelimit-limit"], "5");
+        if response.status() == 429 {
+            break response;
+        }
+        assert_eq!(response.status(), 200);
         remaining.push(
-            ok.headers()["x-ratelimit-remaining"]
+            response.headers()["x-ratelimit-remaining"]
                 .to_str()
                 .unwrap()
                 .parse::<u32>()
                 .unwrap(),
         );
-    }
-    assert_eq!(remaining, [4, 3, 2, 1, 0]);
-    let refused = http
-        .get(&url)
-        .header("api-key", emu.server_key())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refused.status(), 429);
+        assert!(remaining.len() <= 20, "no 429 after {remaining:?}");
+    };
+    assert_eq!(remaining[0], 4);
+    assert!(remaining.len() >= 5, "refused too early: {remaining:?}");
+    assert!(
+        remaining.windows(2).all(|w| w[1] <= w[0] + 1),
+        "{remaining:?}"
+    );
     assert_eq!(refused.headers()["x-ratelimit-remaining"], "0");
     let retry: u64 = refused.headers()["retry-after"]
         .to_str()
@@ -114,7 +118,8 @@ async fn rate_limits_answer_429_with_headers() {
 
     // Writes have their own budget, and the client key its own.
     let settings = format!("{}/api/v3/projects/settings", emu.base_url());
-    for expected in [200, 200, 429] {
+    let mut writes = Vec::new();
+    while writes.last() != Some(&429) {
         let write = http
             .post(&settings)
             .header("api-key", emu.server_key())
@@ -122,8 +127,10 @@ async fn rate_limits_answer_429_with_headers() {
             .send()
             .await
             .unwrap();
-        assert_eq!(write.status(), expected);
+        writes.push(write.status().as_u16());
+        assert!(writes.len() <= 10, "no 429 among writes: {writes:?}");
     }
+    assert!(writes.len() >= 3 && writes[..2] == [200, 200], "{writes:?}");
     let game = http
         .get(&url)
         .header("api-key", emu.client_key())

@@ -383,6 +383,7 @@ async fn event_stream_tells_connected_updated_deleted() {
 #[tokio::test]
 async fn event_stream_pings_and_reports_queue_stats() {
     let emu = emulator(1000.0).await;
+    patient_lobbies(&emu).await;
     let api = admin(&emu);
     create_lobby(&api, "solo", 1).await;
     let mut stream = events(&emu, emu.server_key(), "default", "solo").await;
@@ -419,4 +420,84 @@ async fn event_stream_pings_and_reports_queue_stats() {
             _ => {}
         }
     }
+}
+
+#[tokio::test]
+async fn silent_players_and_idle_lobbies_are_dropped() {
+    let emu = emulator(100.0).await;
+    let api = admin(&emu);
+    let configs: Vec<types::LobbyConfig> = serde_json::from_value(json!([
+        {"name": "watched", "heartbeat": true, "heartbeatTimeout": 30},
+        {"name": "idle", "timeout": 600, "heartbeat": false}
+    ]))
+    .unwrap();
+    api.update_project_settings()
+        .body_map(|body| body.lobby_configs(configs))
+        .send()
+        .await
+        .unwrap();
+    let lobby = api
+        .create_lobby()
+        .config("watched")
+        .x_player_id("host")
+        .body_map(|body| {
+            body.name("presence")
+                .max_players(std::num::NonZeroU64::new(4))
+        })
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    for player in ["beats", "streams", "silent"] {
+        api.join_lobby()
+            .config("watched")
+            .x_player_id(player)
+            .body_map(|body| body.lobby_id(Some(lobby.id.clone())))
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut stream = events(&emu, emu.server_key(), "watched", "streams").await;
+    assert_eq!(next_change(&mut stream).await.unwrap().0, "connected");
+    emu.advance(Duration::from_secs(20));
+    for player in ["host", "beats"] {
+        api.send_heartbeat()
+            .config("watched")
+            .x_player_id(player)
+            .send()
+            .await
+            .unwrap();
+    }
+    emu.advance(Duration::from_secs(15));
+    let lobby_now = api
+        .get_lobby()
+        .config("watched")
+        .lobby_id(&lobby.id)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let members: Vec<&str> = lobby_now.players.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(
+        members,
+        ["host", "beats", "streams"],
+        "silent for 35 s > 30 s: dropped; an open stream counts as present"
+    );
+
+    // A waiting lobby that nothing changes for its idle timeout is removed.
+    drop(stream);
+    let idle = api
+        .create_lobby()
+        .config("idle")
+        .x_player_id("loner")
+        .body_map(|body| body.name("idle"))
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    emu.advance(Duration::from_secs(590));
+    let get_idle = || api.get_lobby().config("idle").lobby_id(&idle.id).send();
+    assert!(get_idle().await.is_ok(), "still there before the timeout");
+    emu.advance(Duration::from_secs(11));
+    assert_eq!(status_of(get_idle().await), 404);
 }

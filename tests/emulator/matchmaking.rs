@@ -12,6 +12,7 @@ use crate::emulator_support::*;
 #[tokio::test]
 async fn matchmaking_pairs_two_lobbies_on_one_server() {
     let emu = emulator(100.0).await;
+    patient_lobbies(&emu).await;
     let api = admin(&emu);
     ready_image_build(&emu, "default").await;
     let first = create_lobby(&api, "alice", 1).await;
@@ -128,7 +129,7 @@ async fn matches_with_confirmation_are_confirmed_or_declined() {
     ready_image_build(&emu, "default").await;
     let ranked: types::LobbyConfig = serde_json::from_value(json!({
         "name": "ranked",
-        "matchmaking": {"modes": {"duel": {"teams": 2, "playersPerTeam": 1, "matchConfirmation": {"timeout": 20}}}}
+        "matchmaking": {"modes": {"duel": {"teams": 2, "playersPerTeam": 1, "matchConfirmation": {"timeout": 600}}}}
     }))
     .unwrap();
     api.update_project_settings()
@@ -243,7 +244,7 @@ async fn matches_with_confirmation_are_confirmed_or_declined() {
     );
 
     queue_both().await;
-    emu.advance(Duration::from_secs(21));
+    emu.advance(Duration::from_secs(601));
     let ben = api
         .get_my_lobby()
         .config("ranked")

@@ -15,10 +15,10 @@ pub(crate) async fn project(t: &mut Tour) {
     )
     .await;
     let ranked = json!({
-        "name": "ranked", "enabled": true, "timeout": 3600, "heartbeat": false,
+        "name": "ranked", "enabled": true, "timeout": 86400, "heartbeat": false,
         "inviteCodeConfig": {"type": "numeric", "length": 6, "prefix": "PF"},
         "serverSettings": {"serverSize": "small", "gameBuild": "default"},
-        "matchmaking": {"modes": {"duel": {"teams": 2, "playersPerTeam": 1, "matchConfirmation": {"timeout": 30}}}}
+        "matchmaking": {"modes": {"duel": {"teams": 2, "playersPerTeam": 1, "matchConfirmation": {"timeout": 3600}}}}
     });
     let settings = t
         .expect(
@@ -26,7 +26,10 @@ pub(crate) async fn project(t: &mut Tour) {
             call("getProjectSettings", M::GET, "/api/v3/projects/settings"),
         )
         .await;
+    // Long lobby and queue timeouts: at 1000× speed the defaults pass in a blink.
     let mut configs = settings["lobby_configs"].as_array().unwrap().clone();
+    configs[0]["timeout"] = json!(86400);
+    configs[0]["matchmaking"]["modes"]["1v1"]["timeout"] = json!(86400);
     configs.push(ranked);
     t.expect(
         200,

@@ -12,7 +12,7 @@ pub(crate) async fn servers(t: &mut Tour) {
 
     // --- Servers.
     let started = t.expect(201, call("startServer", M::POST, "/api/v3/servers/start").json(json!({
-        "name": "tour-1", "region": "eu-west", "compute_size": "small", "ttl": 3600,
+        "name": "tour-1", "region": "eu-west", "compute_size": "small", "ttl": 86400,
         "custom_data": {"mode": "tour"}, "match_id": "m-1", "environment_variables": {"A": "1"},
         "startup_args": "-map forest",
         "port_configs": [{"name": "game", "internal_port": 7777, "protocol": "udp"}, {"name": "query", "internal_port": 27015, "protocol": "tcp", "tls_enabled": true}]

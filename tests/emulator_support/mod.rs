@@ -168,3 +168,24 @@ pub async fn next_change(
         return Some((next.0, data));
     }
 }
+
+/// Gives the `default` lobby configuration day-long idle and queue timeouts, for tests at a
+/// time scale where the defaults (30 and 2 minutes) pass in a blink.
+pub async fn patient_lobbies(emulator: &Emulator) {
+    let api = admin(emulator);
+    let settings = api
+        .get_project_settings()
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let mut configs = serde_json::to_value(&settings.lobby_configs).unwrap();
+    configs[0]["timeout"] = serde_json::json!(86400);
+    configs[0]["matchmaking"]["modes"]["1v1"]["timeout"] = serde_json::json!(86400);
+    let configs: Vec<types::LobbyConfig> = serde_json::from_value(configs).unwrap();
+    api.update_project_settings()
+        .body_map(|body| body.lobby_configs(configs))
+        .send()
+        .await
+        .unwrap();
+}
