@@ -135,13 +135,19 @@ async fn receive_archive(
             .ok_or_else(|| ApiError::not_found(format!("No build {build_id}")))?;
         match &mut build.phase {
             _ if build.deleted => Err(ApiError::conflict("The build was deleted")),
-            Phase::AwaitingUpload { receiving, expires } if !*receiving && *expires >= now => {
+            // The URL carries whole seconds; the stored expiry is compared the same way.
+            Phase::AwaitingUpload { expires, .. } if expires.timestamp() < now.timestamp() => Err(
+                ApiError::forbidden("The upload URL has expired; request a new one"),
+            ),
+            Phase::AwaitingUpload {
+                receiving: true, ..
+            } => Err(ApiError::conflict(
+                "An upload of this build is already in progress",
+            )),
+            Phase::AwaitingUpload { receiving, .. } => {
                 *receiving = true;
                 Ok(build.executable_path.clone())
             }
-            Phase::AwaitingUpload { .. } => Err(ApiError::conflict(
-                "An upload of this build is already in progress",
-            )),
             _ => Err(ApiError::conflict(
                 "This build already has its archive; register a new build to upload again",
             )),
