@@ -32,10 +32,12 @@ impl Clock {
         self.wall_origin + millis(elapsed * 1000.0) + delta(skipped)
     }
 
-    /// Moves PlayFlow time forward by `by`.
+    /// Moves PlayFlow time forward by `by`; all advances together stop at a century, which
+    /// keeps every date the emulator computes in range.
     pub(crate) fn advance(&self, by: Duration) {
+        const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
         let mut skipped = self.skipped.lock().unwrap_or_else(|e| e.into_inner());
-        *skipped = skipped.saturating_add(by);
+        *skipped = skipped.saturating_add(by).min(CENTURY);
     }
 
     /// The wall-clock time that a span of PlayFlow time takes (at least `floor`).

@@ -133,21 +133,26 @@ pub(crate) fn config_view(world: &World, requested: &str) -> ConfigView {
     }
 }
 
-/// A fresh invite code in the configuration's format, unique among live lobbies.
+/// A fresh invite code in the configuration's format, unique among live lobbies. When the
+/// format's codes run short (a one-digit code has ten), codes grow by a character.
 pub(crate) fn invite_code(world: &World, view: &ConfigView) -> String {
     let alphabet: &[u8] = match view.code_kind.as_str() {
         "numeric" => b"0123456789",
         "alpha" | "alphabetic" => b"ABCDEFGHJKLMNPQRSTUVWXYZ",
         _ => b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789",
     };
+    let mut length = view.code_length;
     loop {
-        let body: String = (0..view.code_length)
-            .map(|_| char::from(alphabet[rand::random_range(0..alphabet.len())]))
-            .collect();
-        let code = format!("{}{body}", view.code_prefix);
-        if !world.lobbies.iter().any(|lobby| lobby.code == code) {
-            return code;
+        for _ in 0..64 {
+            let body: String = (0..length)
+                .map(|_| char::from(alphabet[rand::random_range(0..alphabet.len())]))
+                .collect();
+            let code = format!("{}{body}", view.code_prefix);
+            if !world.lobbies.iter().any(|lobby| lobby.code == code) {
+                return code;
+            }
         }
+        length += 1;
     }
 }
 

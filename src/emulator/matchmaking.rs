@@ -70,7 +70,7 @@ impl Mode {
 
     /// Players in a full match.
     pub(crate) fn capacity(&self) -> u64 {
-        self.teams * self.players_per_team
+        self.teams.saturating_mul(self.players_per_team)
     }
 
     fn required(&self) -> u64 {
@@ -78,7 +78,7 @@ impl Mode {
             .min_players_per_team
             .unwrap_or(self.players_per_team)
             .clamp(1, self.players_per_team);
-        self.teams * per_team
+        self.teams.saturating_mul(per_team)
     }
 
     /// The largest lobby that may queue for this mode: `maxPartySize`, else one team's worth

@@ -173,7 +173,8 @@ impl Emulator {
     }
 
     /// Moves PlayFlow time forward at once, e.g. past a server's TTL. Transitions that fall due
-    /// are applied as if that time had passed (with their exact timestamps).
+    /// are applied as if that time had passed (with their exact timestamps). Advances add up to
+    /// at most a hundred years.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]

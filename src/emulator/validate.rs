@@ -44,7 +44,7 @@ impl<S: Send + Sync> FromRequest<S> for Call {
         let headers = parts.headers.clone();
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
-            .map_err(|e| ApiError::bad_request(format!("Could not read the body: {e}")))?;
+            .map_err(|e| ApiError::new(e.status(), format!("Could not read the body: {e}")))?;
 
         let mut issues = Vec::new();
         let mut query = Map::new();
