@@ -98,6 +98,7 @@ pub(crate) async fn browse(State(shared): State<Arc<Shared>>, call: Call) -> Api
             .map(|lobby| lobbies::wire(world, lobby, now))
             .collect();
         let has_more = offset + page.len() < matching.len();
+        // Items are `Lobby` bodies with their nulls, which the generated LobbyList cannot carry.
         wire::ok(&json!({
             "lobbies": page,
             "total": matching.len(),

@@ -28,7 +28,18 @@
 //!
 //! Durations given to the [`EmulatorBuilder`] (build processing, server launch, TTLs in
 //! requests) are PlayFlow time; [`EmulatorBuilder::time_scale`] says how much faster than the
-//! wall clock that time runs. Rate limits are per wall-clock second, as a client experiences them.
+//! wall clock that time runs, and [`Emulator::advance`] skips ahead at once. Rate limits are per
+//! wall-clock second, as a client experiences them.
+//!
+//! What a new emulated project holds: no builds (servers need a `ready` build, as on PlayFlow:
+//! upload one, or register an image build), one UDP game port (`game`, 7777), and a lobby
+//! configuration `default` with a `1v1` matchmaking mode. Other lobby configurations come from
+//! `updateProjectSettings`, as on PlayFlow; an unknown `{config}` gets default lobby settings.
+//!
+//! Everything listens on loopback: the API under `/api`, and the archive uploads under
+//! `/_emulator/uploads/…` (the presigned-style `upload_url`). Ports reported for servers are
+//! distinct numbers on `127.0.0.1`; nothing listens on them. Start the emulator from within a
+//! Tokio runtime (with I/O and timers enabled, as `#[tokio::main]` and `#[tokio::test]` have).
 
 mod auth;
 mod builds;

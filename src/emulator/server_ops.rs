@@ -52,6 +52,8 @@ pub(crate) async fn list(State(shared): State<Arc<Shared>>, call: Call) -> ApiRe
         let total = matching.len();
         let page: Vec<Value> = matching.into_iter().skip(offset).take(limit).collect();
         let has_more = offset + page.len() < total;
+        // Written out: the generated ServerList drops an empty `servers`, PlayFlow sends `[]`;
+        // the items are `Server` bodies with their nulls.
         wire::ok(&json!({
             "servers": page,
             "total": total,
