@@ -75,6 +75,8 @@ mod region;
 mod validate;
 
 pub mod builds;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 pub mod lobbies;
 pub mod model;
 pub mod project;
