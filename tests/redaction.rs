@@ -261,3 +261,44 @@ async fn the_key_never_appears_in_traces_errors_or_debug_output() {
         "a query string was traced:\n{traces}"
     );
 }
+
+/// Credentials inside generated types (marked `secret-field` by the normalizer) are `Secret`s:
+/// `Debug` of the request and answer types never shows them.
+#[test]
+fn generated_types_never_show_registry_passwords_or_presigned_queries() {
+    use playflow::raw::types;
+    let request = types::DockerImageBuildRequest::builder()
+        .image_url("ghcr.io/acme/arena-server:2.1.0")
+        .registry_credentials(types::RegistryCredentials {
+            username: "acme-ci".into(),
+            password: "ghp_0123456789abcdef".into(),
+        });
+    let request: types::DockerImageBuildRequest = request.try_into().unwrap();
+    let shown = format!("{request:?}");
+    assert!(shown.contains("acme-ci"), "{shown}");
+    assert!(!shown.contains("ghp_0123456789abcdef"), "{shown}");
+    // On the wire the password is sent as it is.
+    let wire = serde_json::to_value(&request).unwrap();
+    assert_eq!(
+        wire["registry_credentials"]["password"],
+        "ghp_0123456789abcdef"
+    );
+
+    let answer: types::BuildUploadUrl = serde_json::from_value(serde_json::json!({
+        "build_id": "b-1", "name": "default", "message": "PUT the ZIP",
+        "upload_url": "https://uploads.example.com/builds/b-1.zip?X-Amz-Signature=deadbeef"
+    }))
+    .unwrap();
+    let shown = format!("{answer:?}");
+    assert!(
+        shown.contains("uploads.example.com/builds/b-1.zip"),
+        "{shown}"
+    );
+    assert!(!shown.contains("deadbeef"), "{shown}");
+    assert!(
+        answer
+            .upload_url
+            .expose()
+            .ends_with("X-Amz-Signature=deadbeef")
+    );
+}

@@ -136,7 +136,7 @@ impl<'a> DockerImageBuild<'a> {
             name: self.name.clone(),
             registry_credentials: self.login.as_ref().map(|login| RegistryCredentials {
                 username: login.username.clone(),
-                password: login.password.expose_secret().to_owned(),
+                password: login.password.expose_secret().into(),
             }),
         })
     }

@@ -264,7 +264,7 @@ impl<'a> Upload<'a> {
             let body = reader.open().await?;
             match put_zip(
                 http,
-                &target.upload_url,
+                target.upload_url.expose(),
                 body,
                 len,
                 &self.progress,

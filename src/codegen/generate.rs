@@ -67,6 +67,16 @@ fn generator(enums: &[OpenEnum]) -> Generator {
         .with_inner_type("crate::transport::Transport".parse().expect("valid path"))
         .with_hooks(HooksMode::Expected)
         .with_derive("PartialEq");
+    // Credentials (marked `format: password` by the normalizer) become a redacting string type.
+    settings.with_conversion(
+        schemars::schema::SchemaObject {
+            instance_type: Some(schemars::schema::InstanceType::String.into()),
+            format: Some("password".to_string()),
+            ..Default::default()
+        },
+        format!("{RAW_MODULE}::Secret"),
+        std::iter::empty(),
+    );
     for e in enums {
         settings.with_replacement(
             &e.name,

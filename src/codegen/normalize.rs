@@ -50,6 +50,9 @@ pub enum RewriteKind {
     DefaultResponseToErrorRanges,
     /// A request body with several media types kept only `application/json`.
     RequestMediaTypesReduced,
+    /// A string property that holds a credential got `format: password`, so that its
+    /// generated type redacts itself in `Debug` (see [`SECRET_PROPERTIES`]).
+    SecretField,
 }
 
 impl RewriteKind {
@@ -72,6 +75,7 @@ impl RewriteKind {
             Self::SuccessBodiesMerged => "success-bodies-merged",
             Self::DefaultResponseToErrorRanges => "default-response-to-error-ranges",
             Self::RequestMediaTypesReduced => "request-media-types-reduced",
+            Self::SecretField => "secret-field",
         }
     }
 }
@@ -213,6 +217,12 @@ const SCHEMA_KEYWORDS_30: &[&str] = &[
 
 /// 3.1 schema keywords with no 3.0 meaning that only annotate: dropped, and reported.
 const SCHEMA_ANNOTATIONS_31: &[&str] = &["$schema", "$comment", "$id"];
+
+/// Names of string properties that carry a credential. The spec does not mark them (it could,
+/// with `format: password`); we do, so that the generated field is a type whose `Debug` never
+/// shows the value: a registry password, and a presigned upload URL, whose query string
+/// authorizes the upload until it expires.
+pub const SECRET_PROPERTIES: &[&str] = &["password", "secret", "api_key", "upload_url"];
 
 /// Normalize a parsed OpenAPI 3.1 document.
 pub fn normalize(input: &Value) -> Result<Normalized> {
@@ -577,6 +587,7 @@ pub fn normalize_schema(schema: &mut Value, ptr: &str, report: &mut Report) -> R
         for (name, prop) in props.iter_mut() {
             let p = child(&child(ptr, "properties"), name);
             normalize_schema(prop, &p, report)?;
+            mark_secret(name, prop, &p, report);
             if !required.contains(name)
                 && let Some(prop) = prop.as_object_mut()
                 && let Some(default) = prop.shift_remove("default")
@@ -610,6 +621,19 @@ pub fn normalize_schema(schema: &mut Value, ptr: &str, report: &mut Report) -> R
         }
     }
     Ok(())
+}
+
+fn mark_secret(name: &str, prop: &mut Value, ptr: &str, report: &mut Report) {
+    let Some(obj) = prop.as_object_mut() else {
+        return;
+    };
+    if SECRET_PROPERTIES.contains(&name)
+        && obj.get("type").and_then(Value::as_str) == Some("string")
+        && !obj.contains_key("format")
+    {
+        obj.insert("format".into(), json!("password"));
+        report.push(ptr, RewriteKind::SecretField, "format: password");
+    }
 }
 
 fn rewrite_type_array(

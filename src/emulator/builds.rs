@@ -249,7 +249,7 @@ pub(crate) async fn create_upload_url(
     wire::respond(
         StatusCode::CREATED,
         &types::BuildUploadUrl {
-            upload_url: shared.uploads.url(&shared.base_url, &id, expires),
+            upload_url: shared.uploads.url(&shared.base_url, &id, expires).into(),
             build_id: id,
             name,
             message: format!("Upload URL created; PUT your ZIP to it within {minutes} minutes"),

@@ -37,6 +37,9 @@
 )]
 
 pub mod enums;
+mod secret;
+
+pub use secret::Secret;
 #[cfg(feature = "mock")]
 pub mod mock;
 

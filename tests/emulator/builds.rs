@@ -29,9 +29,10 @@ async fn zip_upload_goes_uploading_processing_ready() {
     assert!(
         created
             .upload_url
+            .expose()
             .starts_with(&format!("{}/", emu.base_url()))
     );
-    assert!(created.upload_url.contains("signature="));
+    assert!(created.upload_url.expose().contains("signature="));
 
     let build = api
         .get_build()
@@ -46,7 +47,7 @@ async fn zip_upload_goes_uploading_processing_ready() {
 
     // The archive goes up without the api-key header, as to a presigned URL.
     let put = reqwest::Client::new()
-        .put(&created.upload_url)
+        .put(created.upload_url.expose())
         .body(server_zip())
         .send()
         .await
@@ -62,7 +63,7 @@ async fn zip_upload_goes_uploading_processing_ready() {
     assert_eq!(build.status, BuildStatus::Processing);
 
     let again = reqwest::Client::new()
-        .put(&created.upload_url)
+        .put(created.upload_url.expose())
         .body(server_zip())
         .send()
         .await
@@ -139,7 +140,10 @@ async fn upload_urls_are_signed_and_expire() {
         .into_inner();
     let http = reqwest::Client::new();
 
-    let tampered = created.upload_url.replace("signature=", "signature=00");
+    let tampered = created
+        .upload_url
+        .expose()
+        .replace("signature=", "signature=00");
     let refused = http.put(&tampered).body(server_zip()).send().await.unwrap();
     assert_eq!(refused.status(), 403);
     let body: Value = refused.json().await.unwrap();
@@ -154,13 +158,14 @@ async fn upload_urls_are_signed_and_expire() {
         .into_inner();
     let swapped = created
         .upload_url
+        .expose()
         .replace(&created.build_id, &other_build.build_id);
     let refused = http.put(&swapped).body(server_zip()).send().await.unwrap();
     assert_eq!(refused.status(), 403, "a signature is bound to its build");
 
     emu.advance(Duration::from_secs(6 * 60));
     let late = http
-        .put(&created.upload_url)
+        .put(created.upload_url.expose())
         .body(server_zip())
         .send()
         .await
@@ -189,7 +194,7 @@ async fn upload_and_process(
     }
     let created = request.send().await.unwrap().into_inner();
     let put = reqwest::Client::new()
-        .put(&created.upload_url)
+        .put(created.upload_url.expose())
         .body(archive)
         .send()
         .await

@@ -58,3 +58,44 @@ fn several_media_types_are_reduced_to_json() {
         )]
     );
 }
+
+#[test]
+fn credential_properties_become_password_strings() {
+    let (out, n) = schema_rewrite(json!({
+        "type": "object",
+        "properties": {
+            "username": { "type": "string" },
+            "password": { "type": "string" },
+            "upload_url": { "type": "string", "description": "presigned" },
+            // Already formatted: left as it is.
+            "api_key": { "type": "string", "format": "uuid" },
+            // Not a string: left as it is.
+            "secret": { "type": "object" },
+        },
+    }));
+    assert_eq!(
+        out["properties"],
+        json!({
+            "username": { "type": "string" },
+            "password": { "type": "string", "format": "password" },
+            "upload_url": { "type": "string", "description": "presigned", "format": "password" },
+            "api_key": { "type": "string", "format": "uuid" },
+            "secret": { "type": "object" },
+        })
+    );
+    assert_eq!(
+        rewrites(&n),
+        [
+            (
+                RewriteKind::SecretField,
+                "/components/schemas/S/properties/password",
+                "format: password"
+            ),
+            (
+                RewriteKind::SecretField,
+                "/components/schemas/S/properties/upload_url",
+                "format: password"
+            ),
+        ]
+    );
+}

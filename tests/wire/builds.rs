@@ -80,6 +80,7 @@ async fn create_build_upload_url_sends_query_parameters_and_no_body() {
     assert!(
         upload
             .upload_url
+            .expose()
             .starts_with("https://uploads.example.com/builds/")
     );
     assert_lossless(&example, &upload.into_inner());
