@@ -5,6 +5,18 @@ use playflow::{API_KEY_ENV, ApiKey, Client, ClientKey, KeyKind, ServerKey};
 
 use crate::failure::{Exit, Failure, Outcome};
 
+/// Runs `$body` with `$client` bound to the connection's client, whichever its key type: for
+/// the commands a client key may run too.
+macro_rules! with_any_key {
+    ($connection:expr, $client:ident => $body:expr) => {
+        match $connection {
+            $crate::connect::Connection::Server($client) => $body,
+            $crate::connect::Connection::Game($client) => $body,
+        }
+    };
+}
+pub(crate) use with_any_key;
+
 /// A client for whichever kind of key `PLAYFLOW_API_KEY` holds.
 pub enum Connection {
     /// A server key (`pf_…`): every command.

@@ -3,16 +3,13 @@
 use playflow::{ApiKey, Client};
 
 use crate::args::LobbiesCommand;
-use crate::connect::Connection;
+use crate::connect::{Connection, with_any_key};
 use crate::failure::Outcome;
 use crate::output::{Output, or_dash, table};
 
 /// Runs one `lobbies` command.
 pub async fn run(connection: &Connection, command: LobbiesCommand, out: Output) -> Outcome {
-    match connection {
-        Connection::Server(client) => with(client, command, out).await,
-        Connection::Game(client) => with(client, command, out).await,
-    }
+    with_any_key!(connection, client => with(client, command, out).await)
 }
 
 async fn with<K: ApiKey>(client: &Client<K>, command: LobbiesCommand, out: Output) -> Outcome {

@@ -8,7 +8,7 @@ use playflow::servers::{ServerOutcome, StopOutcome};
 use playflow::{ApiKey, Client};
 
 use crate::args::{ServersCommand, WaitArgs};
-use crate::connect::Connection;
+use crate::connect::{Connection, with_any_key};
 use crate::failure::{Exit, Failure, NotFoundHint as _, Outcome};
 use crate::output::{Output, fields, or_dash, table};
 use crate::wait::configure;
@@ -18,9 +18,33 @@ const LIST: &str = "playflow servers ls --all";
 /// Runs one `servers` command: start, ls and get with any key, the rest with a server key.
 pub async fn run(connection: &Connection, command: ServersCommand, out: Output) -> Outcome {
     match command {
-        command @ (ServersCommand::Start { .. }
-        | ServersCommand::Ls { .. }
-        | ServersCommand::Get { .. }) => any_key(connection, command, out).await,
+        ServersCommand::Start {
+            name,
+            region,
+            size,
+            ttl,
+            version_tag,
+            env,
+            wait,
+        } => {
+            let request = StartArgs {
+                name,
+                region,
+                size,
+                ttl,
+                version_tag,
+                env,
+            };
+            with_any_key!(connection, client => start(client, request, &wait, out).await)
+        }
+        ServersCommand::Ls { all } => {
+            with_any_key!(connection, client => list(client, all, out).await)
+        }
+        ServersCommand::Get { id } => {
+            let server = with_any_key!(connection, client => client.servers().get(&id).await)
+                .or_missing("server", &id, LIST)?;
+            out.show(&server, describe)
+        }
         ServersCommand::Stop { id, reason } => {
             let client = connection.server_key("servers stop")?;
             match client.servers().stop(&id, reason.as_deref()).await? {
@@ -51,79 +75,74 @@ pub async fn run(connection: &Connection, command: ServersCommand, out: Output) 
     }
 }
 
-/// The commands a client key may run too.
-async fn any_key(connection: &Connection, command: ServersCommand, out: Output) -> Outcome {
-    match connection {
-        Connection::Server(client) => with(client, command, out).await,
-        Connection::Game(client) => with(client, command, out).await,
-    }
+/// What `servers start` asks for.
+struct StartArgs {
+    name: String,
+    region: String,
+    size: Option<String>,
+    ttl: Option<Duration>,
+    version_tag: Option<String>,
+    env: Vec<(String, String)>,
 }
 
-async fn with<K: ApiKey>(client: &Client<K>, command: ServersCommand, out: Output) -> Outcome {
-    let servers = client.servers();
-    match command {
-        ServersCommand::Start {
-            name,
-            region,
-            size,
-            ttl,
-            version_tag,
-            env,
-            wait,
-        } => {
-            let mut start = servers.start(name, region);
-            if let Some(size) = size {
-                let size: ComputeSize = size.parse().unwrap_or_else(|never| match never {});
-                start = start.compute_size(size);
-            }
-            if let Some(ttl) = ttl {
-                start = start.ttl(ttl);
-            }
-            if let Some(tag) = version_tag {
-                start = start.version_tag(tag);
-            }
-            for (key, value) in env {
-                start = start.env(key, value);
-            }
-            let server = start.send().await?;
-            if !wait.wait {
-                return out.show(&server, describe);
-            }
-            out.note(format!(
-                "started server {}; waiting until it runs…",
-                server.instance_id
-            ));
-            wait_running(client, &server.instance_id, &wait, out).await
-        }
-        ServersCommand::Ls { all } => {
-            let all = servers.list().include_launching(all).collect_all().await?;
-            out.show(&all, |all| {
-                let rows = all
-                    .iter()
-                    .map(|s| {
-                        vec![
-                            s.instance_id.clone(),
-                            s.name.clone(),
-                            s.status.to_string(),
-                            or_dash(s.region.as_deref()),
-                            or_dash(s.compute_size.as_deref()),
-                            s.endpoints().addresses().join(" "),
-                        ]
-                    })
-                    .collect();
-                table(
-                    &["ID", "NAME", "STATUS", "REGION", "SIZE", "ENDPOINTS"],
-                    rows,
-                    "no running servers (--all shows launching ones too)",
-                )
-            })
-        }
-        ServersCommand::Get { id } => {
-            let server = servers.get(&id).await.or_missing("server", &id, LIST)?;
-            out.show(&server, describe)
-        }
-        _ => unreachable!("`run` sends only start, ls and get here"),
+async fn start<K: ApiKey>(
+    client: &Client<K>,
+    args: StartArgs,
+    wait: &WaitArgs,
+    out: Output,
+) -> Outcome {
+    let mut start = client.servers().start(args.name, args.region);
+    if let Some(size) = args.size {
+        let size: ComputeSize = size.parse().unwrap_or_else(|never| match never {});
+        start = start.compute_size(size);
     }
+    if let Some(ttl) = args.ttl {
+        start = start.ttl(ttl);
+    }
+    if let Some(tag) = args.version_tag {
+        start = start.version_tag(tag);
+    }
+    for (key, value) in args.env {
+        start = start.env(key, value);
+    }
+    let server = start.send().await?;
+    if !wait.wait {
+        return out.show(&server, describe);
+    }
+    out.note(format!(
+        "started server {}; waiting until it runs…",
+        server.instance_id
+    ));
+    wait_running(client, &server.instance_id, wait, out).await
+}
+
+async fn list<K: ApiKey>(client: &Client<K>, all: bool, out: Output) -> Outcome {
+    let all = client
+        .servers()
+        .list()
+        .include_launching(all)
+        .collect_all()
+        .await?;
+    out.show(&all, |all| {
+        let rows = all
+            .iter()
+            .map(|s| {
+                vec![
+                    s.instance_id.clone(),
+                    s.name.clone(),
+                    s.status.to_string(),
+                    or_dash(s.region.as_deref()),
+                    or_dash(s.compute_size.as_deref()),
+                    s.endpoints().addresses().join(" "),
+                ]
+            })
+            .collect();
+        table(
+            &["ID", "NAME", "STATUS", "REGION", "SIZE", "ENDPOINTS"],
+            rows,
+            "no running servers (--all shows launching ones too)",
+        )
+    })
 }
 
 async fn wait_running<K: ApiKey>(
