@@ -491,6 +491,22 @@ impl From<crate::KeyError> for Error {
     }
 }
 
+/// An error of the generated client ([`Client::raw`](crate::Client::raw)), classified as the
+/// facade's calls are (a 403 is [`Error::Forbidden`], ...), so `?` works on escape-hatch calls.
+/// The operation is named `raw` in the error.
+///
+/// ```no_run
+/// # async fn demo(client: playflow::Client<playflow::ClientKey>) -> playflow::Result<()> {
+/// // A client key may not read the project settings: PlayFlow answers 403.
+/// let settings = client.raw().get_project_settings().send().await?;
+/// # let _ = settings; Ok(()) }
+/// ```
+impl From<progenitor_client::Error<types::Error>> for Error {
+    fn from(e: progenitor_client::Error<types::Error>) -> Self {
+        from_raw(e, "raw")
+    }
+}
+
 pub(crate) fn header_u32(headers: &reqwest::header::HeaderMap, name: &str) -> Option<u32> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
