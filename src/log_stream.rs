@@ -30,6 +30,22 @@ pub(crate) enum Mode {
     Follow { min: Duration, max: Duration },
 }
 
+/// Default wait bounds of a followed log while nothing new comes.
+pub(crate) const DEFAULT_FOLLOW_DELAYS: (Duration, Duration) =
+    (Duration::from_secs(1), Duration::from_secs(15));
+
+impl Mode {
+    /// Follow with waits between `min` and `max`, as configured by a caller: a zero delay would
+    /// poll in a tight loop, so 10 ms is the floor, and `max` is at least `min`.
+    pub(crate) fn follow(min: Duration, max: Duration) -> Self {
+        let min = min.max(Duration::from_millis(10));
+        Self::Follow {
+            min,
+            max: max.max(min),
+        }
+    }
+}
+
 struct State<F> {
     fetch: F,
     cursor: Option<String>,

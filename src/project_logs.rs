@@ -29,8 +29,8 @@ impl ProjectLogLines {
             start_time,
             end_time: None,
             limit: None,
-            min_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(15),
+            min_delay: log_stream::DEFAULT_FOLLOW_DELAYS.0,
+            max_delay: log_stream::DEFAULT_FOLLOW_DELAYS.1,
         }
     }
 
@@ -104,10 +104,8 @@ impl ProjectLogLines {
     /// ```
     pub fn follow(mut self) -> impl Stream<Item = Result<LogEntry>> + Send + 'static {
         self.end_time = None;
-        // A zero delay would poll in a tight loop: 10 ms is the floor.
-        let min = self.min_delay.max(Duration::from_millis(10));
-        let max = self.max_delay.max(min);
-        self.lines(Mode::Follow { min, max })
+        let mode = Mode::follow(self.min_delay, self.max_delay);
+        self.lines(mode)
     }
 
     fn lines(self, mode: Mode) -> impl Stream<Item = Result<LogEntry>> + Send + 'static {

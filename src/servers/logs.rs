@@ -29,8 +29,8 @@ impl ServerLogLines {
             instance_id,
             start_time: None,
             limit: None,
-            min_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(15),
+            min_delay: log_stream::DEFAULT_FOLLOW_DELAYS.0,
+            max_delay: log_stream::DEFAULT_FOLLOW_DELAYS.1,
         }
     }
 
@@ -120,12 +120,7 @@ impl ServerLogLines {
     /// # Ok(()) }
     /// ```
     pub fn follow(self) -> impl Stream<Item = Result<LogEntry>> + Send + 'static {
-        // A zero delay would poll in a tight loop: 10 ms is the floor.
-        let min = self.min_delay.max(Duration::from_millis(10));
-        let mode = Mode::Follow {
-            min,
-            max: self.max_delay.max(min),
-        };
+        let mode = Mode::follow(self.min_delay, self.max_delay);
         self.lines(mode)
     }
 
