@@ -17,6 +17,19 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Where things are
+//!
+//! | module | what |
+//! |---|---|
+//! | [`builds`] | streamed ZIP upload with progress, Docker-image builds, `wait_until_ready` |
+//! | [`servers`] | the start builder, `wait_until_running`, endpoints, list and log streams |
+//! | [`lobbies`] | player-scoped lobby calls, the live event stream, `find_match` |
+//! | [`project`] | project settings and project-wide logs |
+//! | [`waiter`] | the polling engine and typed outcomes of the waiters |
+//! | [`model`] | stable names for the data types |
+//! | [`raw`] | the generated client; `raw::mock` (feature `mock`) has typed httpmock mocks |
+//! | `emulator` | a stateful local PlayFlow for tests and offline work (feature `emulator`) |
+//!
 //! # Keys decide what compiles
 //!
 //! A project has a **server key** ([`ServerKey`], `pf_…`) for backends and tools, and a
