@@ -30,6 +30,7 @@ fn main() {
     write("raw_client.rs", &generated.client);
     write("raw_mock.rs", &generated.mock);
     write("raw_enums.rs", &generated.open_enums);
+    write("raw_operations.rs", &generated.operations);
     let report = generated.normalized.report.to_string();
     write("normalize-report.txt", &report);
     if std::env::var_os("PLAYFLOW_CODEGEN_REPORT").is_some() {

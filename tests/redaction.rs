@@ -242,7 +242,8 @@ async fn the_key_never_appears_in_traces_errors_or_debug_output() {
         "playflow.request",
         "operation=\"get_server\"",
         "operation=\"start_server\"",
-        "path=\"/api/v3/servers/ok\"",
+        // The path template, not the concrete path with its id.
+        "path=\"/api/v3/servers/{instance_id}\"",
         "status=200",
         "status=503",
         "attempt=2",
@@ -254,7 +255,11 @@ async fn the_key_never_appears_in_traces_errors_or_debug_output() {
             "no {expected} in traces:\n{traces}"
         );
     }
-    // ... but never a key, nor a query string.
+    // ... but never a key, nor a query string, nor a concrete path.
+    assert!(
+        !traces.contains("path=\"/api/v3/servers/ok\""),
+        "a concrete path was traced:\n{traces}"
+    );
     assert_clean("the traces", &traces);
     assert!(
         !traces.contains("31337"),

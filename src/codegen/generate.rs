@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use serde_json::Value;
 
+use super::names::raw_method_name;
 use super::normalize::{Normalized, is_open_enum_candidate, normalize};
 
 /// Where the generated code is mounted in the `playflow` crate. Open enums are referred to by
@@ -20,6 +21,8 @@ pub struct Generated {
     pub client: String,
     /// `MockServerExt` and the typed `When`/`Then` of every operation.
     pub mock: String,
+    /// `OPERATIONS`: every operation's run-time name, operationId, method and path template.
+    pub operations: String,
     /// One `open_enum!` invocation per string enum schema (the macro is in `src/raw/enums.rs`).
     pub open_enums: String,
     /// The normalized 3.0.3 document and the rewrite report.
@@ -49,7 +52,9 @@ pub fn generate(spec_json: &str) -> Result<Generated, GenError> {
             .map_err(|e| format!("progenitor's httpmock generator failed: {e}"))?,
     )?;
     let open_enums = render_open_enums(&enums)?;
+    let operations = render_operations(&normalized.document);
     Ok(Generated {
+        operations,
         client,
         mock,
         open_enums,
@@ -174,4 +179,32 @@ fn render_open_enums(enums: &[OpenEnum]) -> Result<String, GenError> {
     let file: syn::File =
         syn::parse_str(&out).map_err(|e| format!("open enums do not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// The operations table: progenitor tells the transport only an operation's run-time name
+/// (`OperationInfo::operation_id`, the snake-cased operationId), so traces look the path
+/// template up here.
+fn render_operations(doc: &Value) -> String {
+    let mut out = String::from(
+        "/// Every operation of the spec, in document order.\npub const OPERATIONS: &[Operation] = &[\n",
+    );
+    let paths = doc.get("paths").and_then(Value::as_object);
+    for (path, item) in paths.into_iter().flatten() {
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        for (method, op) in item {
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let _ = writeln!(
+                out,
+                "    Operation {{ name: {:?}, operation_id: {id:?}, method: {:?}, path: {path:?} }},",
+                raw_method_name(id),
+                method.to_uppercase(),
+            );
+        }
+    }
+    out.push_str("];\n");
+    out
 }

@@ -4,4 +4,5 @@
 //! `#[path = ".../src/codegen/mod.rs"] mod codegen;`, so the pipeline exists once.
 
 pub mod generate;
+pub mod names;
 pub mod normalize;

@@ -37,6 +37,7 @@
 )]
 
 pub mod enums;
+pub mod operations;
 mod secret;
 
 pub use secret::Secret;

@@ -13,7 +13,8 @@
 //! # Tracing
 //!
 //! Each attempt runs in a `DEBUG` span named `playflow.request` with the fields `operation`
-//! (the spec's operationId, snake_case), `method`, `path` (never the query string), `attempt`
+//! (the spec's operationId, snake_case), `method`, `path` (the spec's path template, e.g.
+//! `/api/v3/servers/{instance_id}`; never a query string), `attempt`
 //! (from 1), and, once known, `status` and `latency_ms`. A `DEBUG` event reports each response
 //! or failure; an `INFO` event reports each retry with its delay. Keys and header values are
 //! never recorded.
@@ -218,7 +219,10 @@ impl Transport {
             "playflow.request",
             operation = info.operation_id,
             method = %request.method(),
-            path = request.url().path(),
+            // The template, not the concrete path: ids stay out of the trace and spans of one
+            // operation group together.
+            path = crate::raw::operations::by_name(info.operation_id)
+                .map_or_else(|| request.url().path(), |op| op.path),
             attempt,
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,

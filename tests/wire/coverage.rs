@@ -66,3 +66,32 @@ fn every_wire_test_names_an_operation_of_the_spec() {
         "wire tests name operations the spec lacks: {unknown:?}"
     );
 }
+
+/// The operations table the transport traces path templates from names exactly the operations
+/// of the spec, under the run-time names the generated client gives them.
+#[test]
+fn the_operations_table_matches_the_spec_and_the_generated_client() {
+    use playflow::raw::operations::{OPERATIONS, by_name};
+    let generated = include_str!(concat!(env!("OUT_DIR"), "/raw_client.rs"));
+    // Every `OperationInfo { operation_id: "…" }` of the generated client is in the table.
+    let mut names = BTreeSet::new();
+    for chunk in generated.split("operation_id: \"").skip(1) {
+        let name = &chunk[..chunk.find('"').unwrap()];
+        assert!(
+            by_name(name).is_some(),
+            "`{name}` is missing from OPERATIONS"
+        );
+        names.insert(name.to_string());
+    }
+    assert_eq!(names.len(), OPERATIONS.len());
+    // And the table holds the spec's operationIds with their methods and paths.
+    let from_spec: BTreeSet<(String, String, String)> = operations()
+        .into_iter()
+        .map(|(id, method, path, _)| (id, method.to_uppercase(), path))
+        .collect();
+    let from_table: BTreeSet<(String, String, String)> = OPERATIONS
+        .iter()
+        .map(|op| (op.operation_id.into(), op.method.into(), op.path.into()))
+        .collect();
+    assert_eq!(from_table, from_spec);
+}

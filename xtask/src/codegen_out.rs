@@ -28,6 +28,7 @@ pub fn write_codegen(repo: &Repo, out: &Path) -> Result<Vec<PathBuf>> {
         ("raw_client.rs", generated.client.clone()),
         ("raw_mock.rs", generated.mock.clone()),
         ("raw_enums.rs", generated.open_enums.clone()),
+        ("raw_operations.rs", generated.operations.clone()),
     ];
     let mut written = Vec::new();
     for (name, text) in files {

@@ -9,39 +9,13 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, anyhow};
-use heck::ToSnakeCase as _;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 /// Folders of `src/` that are not the facade: the generated layer, the code generator and the
 /// emulator (which serves the API rather than calling it).
 pub const NOT_FACADE: &[&str] = &["raw", "codegen", "emulator"];
 
-/// The name progenitor gives the raw method of `operation_id` (its `sanitize(_, Case::Snake)`).
-pub fn raw_method_name(operation_id: &str) -> String {
-    let cleaned: String = operation_id
-        .replace('\'', "")
-        .chars()
-        .map(|c| {
-            if unicode_ident::is_xid_continue(c) {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let mut name = cleaned.to_snake_case();
-    if name.is_empty() {
-        name = "x".into();
-    }
-    if !name.starts_with(unicode_ident::is_xid_start) {
-        name.insert(0, '_');
-    }
-    // Keywords get a trailing underscore, as progenitor does.
-    if syn::parse_str::<syn::Ident>(&name).is_err() {
-        name.push('_');
-    }
-    name
-}
+pub use crate::codegen::names::raw_method_name;
 
 /// The facade's source files: `src/**/*.rs` outside [`NOT_FACADE`], sorted.
 pub fn facade_sources(src: &Path) -> Result<Vec<PathBuf>> {
