@@ -31,3 +31,33 @@ pub(crate) fn non_empty<'a>(field: &str, value: &'a str) -> Result<&'a str> {
         Ok(value)
     }
 }
+
+/// `value` serialized, if it is a JSON object: free-form data (custom data, player state, lobby
+/// settings) taken from any `Serialize` value, refused before any request otherwise.
+pub(crate) fn json_object(
+    field: &str,
+    value: impl serde::Serialize,
+) -> std::result::Result<serde_json::Map<String, serde_json::Value>, InvalidInput> {
+    use serde_json::Value;
+    match serde_json::to_value(value) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => {
+            let kind = match other {
+                Value::Null => "null",
+                Value::Bool(_) => "a boolean",
+                Value::Number(_) => "a number",
+                Value::String(_) => "a string",
+                Value::Array(_) => "an array",
+                Value::Object(_) => "an object",
+            };
+            Err(InvalidInput::new(
+                field,
+                format!("must be a JSON object, got {kind}"),
+            ))
+        }
+        Err(e) => Err(InvalidInput::new(
+            field,
+            format!("cannot be serialized: {e}"),
+        )),
+    }
+}

@@ -3,7 +3,6 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::object::to_object;
 use super::player::PlayerLobby;
 use crate::call::send;
 use crate::error::{InvalidInput, Result};
@@ -99,7 +98,7 @@ impl<'a, K: ApiKey> CreateLobby<'a, K> {
     /// # Ok(()) }
     /// ```
     pub fn settings(mut self, settings: impl Serialize) -> Self {
-        self.settings = Some(to_object("settings", settings));
+        self.settings = Some(crate::validate::json_object("settings", settings));
         self
     }
 
@@ -111,7 +110,7 @@ impl<'a, K: ApiKey> CreateLobby<'a, K> {
     /// # Ok(()) }
     /// ```
     pub fn state(mut self, state: impl Serialize) -> Self {
-        self.state = Some(to_object("state", state));
+        self.state = Some(crate::validate::json_object("state", state));
         self
     }
 

@@ -3,7 +3,6 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::object::to_object;
 use super::player::PlayerLobby;
 use crate::call::send;
 use crate::error::{InvalidInput, Result};
@@ -54,7 +53,7 @@ impl<'a, K: ApiKey> JoinLobby<'a, K> {
     /// # Ok(()) }
     /// ```
     pub fn state(mut self, state: impl Serialize) -> Self {
-        self.state = Some(to_object("state", state));
+        self.state = Some(crate::validate::json_object("state", state));
         self
     }
 

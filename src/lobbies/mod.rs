@@ -24,7 +24,6 @@ mod errors;
 mod events;
 mod join;
 mod matchmaking;
-mod object;
 mod player;
 mod settings;
 

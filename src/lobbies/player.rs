@@ -7,7 +7,6 @@ use super::create::CreateLobby;
 use super::events::LobbyEvents;
 use super::join::{JoinLobby, JoinTarget};
 use super::matchmaking::FindMatch;
-use super::object::to_object;
 use super::settings::UpdateLobbySettings;
 use crate::Client;
 use crate::call::send;
@@ -201,7 +200,7 @@ impl<'a, K: ApiKey> PlayerLobby<'a, K> {
     /// ```
     pub async fn update_state(&self, state: impl Serialize) -> Result<Lobby> {
         self.check()?;
-        let state = to_object("state", state)?;
+        let state = crate::validate::json_object("state", state)?;
         send(
             "update_my_player_state",
             self.client

@@ -3,7 +3,6 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::object::to_object;
 use super::player::PlayerLobby;
 use crate::call::send;
 use crate::error::{InvalidInput, Result};
@@ -106,7 +105,7 @@ impl<'a, K: ApiKey> UpdateLobbySettings<'a, K> {
     /// # Ok(()) }
     /// ```
     pub fn settings(mut self, settings: impl Serialize) -> Self {
-        self.settings = Some(to_object("settings", settings));
+        self.settings = Some(crate::validate::json_object("settings", settings));
         self
     }
 

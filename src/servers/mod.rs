@@ -239,7 +239,7 @@ impl Servers<'_, ServerKey> {
         data: impl serde::Serialize,
     ) -> Result<Server> {
         validate::non_empty("instance_id", instance_id)?;
-        let data = start::json_object("custom_data", &data)?;
+        let data = crate::validate::json_object("custom_data", &data)?;
         let body = crate::raw::types::UpdateServerRequest { custom_data: data };
         send(
             "update_server_custom_data",

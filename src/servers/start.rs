@@ -29,7 +29,7 @@ pub struct StartServer<'a, K: ApiKey> {
     ttl: Option<Duration>,
     ports: Vec<PortConfig>,
     env: BTreeMap<String, String>,
-    custom_data: Option<std::result::Result<Value, String>>,
+    custom_data: Option<std::result::Result<Map<String, Value>, InvalidInput>>,
     version_tag: Option<String>,
     version: Option<u32>,
     startup_args: Option<String>,
@@ -178,7 +178,7 @@ impl<'a, K: ApiKey> StartServer<'a, K> {
     /// # Ok(()) }
     /// ```
     pub fn custom_data(mut self, data: impl serde::Serialize) -> Self {
-        self.custom_data = Some(serde_json::to_value(data).map_err(|e| e.to_string()));
+        self.custom_data = Some(crate::validate::json_object("custom_data", data));
         self
     }
 
@@ -296,12 +296,7 @@ impl<'a, K: ApiKey> StartServer<'a, K> {
         let ttl = self.ttl.map(check_ttl).transpose()?;
         let mut custom_data = match &self.custom_data {
             None => Map::new(),
-            Some(Ok(value)) => object("custom_data", value.clone())?,
-            Some(Err(e)) => {
-                return Err(
-                    InvalidInput::new("custom_data", format!("cannot serialize: {e}")).into(),
-                );
-            }
+            Some(checked) => checked.clone()?,
         };
         if let Some(tag) = &self.idempotency_tag {
             if tag.is_empty() {
@@ -408,33 +403,4 @@ fn check_ttl(ttl: Duration) -> Result<i64> {
         .into());
     }
     Ok(secs as i64)
-}
-
-/// `data` serialized, if it is a JSON object.
-pub(super) fn json_object(field: &str, data: &impl serde::Serialize) -> Result<Map<String, Value>> {
-    let value = serde_json::to_value(data)
-        .map_err(|e| InvalidInput::new(field, format!("cannot serialize: {e}")))?;
-    object(field, value)
-}
-
-fn object(field: &str, value: Value) -> Result<Map<String, Value>> {
-    match value {
-        Value::Object(map) => Ok(map),
-        other => Err(InvalidInput::new(
-            field,
-            format!("must serialize to a JSON object, got {}", json_kind(&other)),
-        )
-        .into()),
-    }
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
