@@ -6,7 +6,6 @@ use std::time::Duration;
 use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::Client;
-use crate::call::send;
 use crate::error::{InvalidInput, Result};
 use crate::keys::ServerKey;
 use crate::model::{BuildActionResponse, DockerImageBuildRequest, RegistryCredentials};
@@ -151,15 +150,10 @@ impl<'a> DockerImageBuild<'a> {
     /// ```
     pub async fn send(self) -> Result<BuildActionResponse> {
         let request = self.request()?;
-        send(
-            "create_build_from_docker_image",
-            self.client
-                .raw()
-                .create_build_from_docker_image()
-                .body(request)
-                .send(),
-        )
-        .await
+        self.client
+            .builds()
+            .from_docker_image_request(request)
+            .await
     }
 
     /// Register the build, then wait until it is `ready` (or `failed`, with its logs) for at

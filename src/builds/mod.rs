@@ -192,8 +192,9 @@ impl<'a> Builds<'a> {
         DockerImageBuild::new(self.client, image_url.into())
     }
 
-    /// Create a build from a prepared request body. Prefer [`Self::from_docker_image`], whose
-    /// registry password never shows in `Debug` (this body's does).
+    /// Create a build from a prepared request body. [`Self::from_docker_image`] builds that body
+    /// for you; either way the registry password is a [`Secret`](crate::raw::Secret) that never
+    /// shows in `Debug`.
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> Result<(), Box<dyn std::error::Error>> {
