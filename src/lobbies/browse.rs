@@ -1,12 +1,13 @@
 //! Browsing public lobbies: one page, or every page as a stream that follows `offset`/`hasMore`.
 
-use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 
 use crate::Client;
 use crate::call::send;
 use crate::error::Result;
 use crate::keys::ApiKey;
 use crate::model::{Lobby, LobbyList};
+use crate::paging::{self, Page, STREAM_PAGE_SIZE};
 use crate::validate;
 
 /// A lobby browse request. Obtain with [`Lobbies::browse`](super::Lobbies::browse).
@@ -110,7 +111,8 @@ impl<'a, K: ApiKey> BrowseLobbies<'a, K> {
         send("browse_lobbies", call.send()).await
     }
 
-    /// Every matching lobby, page after page (pages of [`Self::limit`], from [`Self::offset`]).
+    /// Every matching lobby, page after page (pages of [`Self::limit`], 100 unless set, from
+    /// [`Self::offset`]).
     /// The next page is fetched when the previous one is consumed; the stream ends after the
     /// page that says there are no more, or at the first error.
     ///
@@ -124,17 +126,47 @@ impl<'a, K: ApiKey> BrowseLobbies<'a, K> {
     /// # Ok(()) }
     /// ```
     pub fn stream(self) -> BoxStream<'a, Result<Lobby>> {
-        let start = self.offset.unwrap_or(0);
-        stream::try_unfold(Some((self, start)), |state| async move {
-            let Some((request, offset)) = state else {
-                return Ok::<_, crate::Error>(None);
-            };
-            let page = request.clone().offset(offset).send().await?;
-            let next = next_offset(&page, offset).map(|next| (request, next));
-            Ok(Some((page.lobbies, next)))
+        let Self {
+            client,
+            config,
+            region,
+            status,
+            limit,
+            offset,
+        } = self;
+        let client = client.clone();
+        let limit = limit.unwrap_or(STREAM_PAGE_SIZE);
+        paging::offset_stream(offset.unwrap_or(0), move |offset| {
+            let (client, config, region, status) = (
+                client.clone(),
+                config.clone(),
+                region.clone(),
+                status.clone(),
+            );
+            async move {
+                let request = BrowseLobbies {
+                    client: &client,
+                    config,
+                    region,
+                    status,
+                    limit: Some(limit),
+                    offset: Some(offset),
+                };
+                let page = request.send().await?;
+                // `total` is a JSON number in the spec; a fraction or NaN would be a server bug.
+                let total = Some(page.total as i64);
+                Ok(Page {
+                    has_more: paging::has_more(
+                        page.has_more,
+                        total,
+                        offset,
+                        page.lobbies.len(),
+                        limit,
+                    ),
+                    items: page.lobbies,
+                })
+            }
         })
-        .map_ok(|lobbies| stream::iter(lobbies.into_iter().map(Ok)))
-        .try_flatten()
         .boxed()
     }
 
@@ -149,17 +181,4 @@ impl<'a, K: ApiKey> BrowseLobbies<'a, K> {
     pub async fn collect_all(self) -> Result<Vec<Lobby>> {
         self.stream().try_collect().await
     }
-}
-
-/// Where the page after `page` (fetched at `offset`) starts, if there is one. `hasMore` decides
-/// when sent, otherwise `total`; an empty page always ends, so a server that keeps saying
-/// "more" without sending any cannot make the stream loop forever.
-fn next_offset(page: &LobbyList, offset: u64) -> Option<u64> {
-    let got = page.lobbies.len() as u64;
-    if got == 0 {
-        return None;
-    }
-    let next = offset.saturating_add(got);
-    let more = page.has_more.unwrap_or(page.total > next as f64);
-    more.then_some(next)
 }
