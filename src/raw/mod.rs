@@ -1,5 +1,5 @@
 //! The low-level client, generated at build time from `openapi/playflow.json` by progenitor
-//! (after our OpenAPI 3.1 → 3.0 normalization; see `src/codegen/`).
+//! (after our OpenAPI 3.1 → 3.0 normalization; see `crates/playflow-codegen/`).
 //!
 //! Every operation of the PlayFlow API is a method of [`Client`] returning a builder:
 //!

@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, anyhow};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
-/// Folders of `src/` that are not the facade: the generated layer, the code generator and the
-/// emulator (which serves the API rather than calling it).
-pub const NOT_FACADE: &[&str] = &["raw", "codegen", "emulator"];
+/// Folders of `src/` that are not the facade: the generated layer and the emulator (which serves
+/// the API rather than calling it).
+pub const NOT_FACADE: &[&str] = &["raw", "emulator"];
 
-pub use crate::codegen::names::raw_method_name;
+pub use playflow_codegen::names::raw_method_name;
 
 /// The facade's source files: `src/**/*.rs` outside [`NOT_FACADE`], sorted.
 pub fn facade_sources(src: &Path) -> Result<Vec<PathBuf>> {

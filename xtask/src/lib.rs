@@ -3,11 +3,6 @@
 //! A library as well as a binary, so that every command can be tested on a temporary copy of the
 //! repository layout (see [`Repo`]) instead of the real `openapi/` folder.
 
-/// The code generation pipeline shared with `build.rs` (normalizer and progenitor run), mounted
-/// from `src/codegen/` so that it exists once.
-#[path = "../../src/codegen/mod.rs"]
-pub mod codegen;
-
 pub mod allow_list;
 pub mod change_report;
 pub mod check;

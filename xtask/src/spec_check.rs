@@ -3,7 +3,7 @@
 use anyhow::{Result, anyhow, bail};
 use serde_json::Value;
 
-use crate::codegen::generate::{Generated, generate};
+use playflow_codegen::generate::{Generated, generate};
 
 /// A spec that passed every check.
 pub struct CheckedSpec {

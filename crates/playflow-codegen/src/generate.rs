@@ -1,15 +1,15 @@
 //! Rust generation from the normalized spec: progenitor's client, its httpmock mocks, and the
 //! open enums that replace every string enum schema.
 //!
-//! Shared by `build.rs` and `xtask` through `#[path]` (see `mod.rs`), so both produce the same code.
+//! Run by `playflow`'s `build.rs` and by `xtask`, so both produce the same code.
 
 use std::fmt::Write as _;
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use serde_json::Value;
 
-use super::names::raw_method_name;
-use super::normalize::{Normalized, is_open_enum_candidate, normalize};
+use crate::names::raw_method_name;
+use crate::normalize::{Normalized, is_open_enum_candidate, normalize};
 
 /// Where the generated code is mounted in the `playflow` crate. Open enums are referred to by
 /// absolute path because progenitor emits type paths both inside `types` and at the top level.

@@ -1,10 +1,8 @@
 //! `check` on the real checkout and on temporary copies broken in one way each, and `codegen`.
 
-mod common;
-
 use std::path::Path;
 
-use common::{real_root, reset_facade, stderr, stdout, temp_repo, xtask};
+use crate::common::{real_root, reset_facade, stderr, stdout, temp_repo, xtask};
 use xtask::Repo;
 use xtask::check::check;
 

@@ -1,8 +1,6 @@
 //! `spec-diff` on crafted old/new pairs: one test per kind of change, asserting its
 //! classification, and the exit codes of the command.
 
-mod common;
-
 use serde_json::{Value, json};
 use xtask::change_report::{Change, ChangeKind, ChangeReport};
 use xtask::spec_diff::diff;
@@ -648,9 +646,16 @@ fn exit_code_is_0_without_breaking_changes() {
     let mut new = base();
     at(&mut new, "/components/schemas/Thing/properties")["rank"] = json!({"type": "integer"});
     let (_dir, old, new) = write_pair(&base(), &new);
-    let out = common::xtask(&["spec-diff", &old, &new]);
-    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
-    assert!(common::stdout(&out).contains("**non-breaking** response field `Thing.rank` added"));
+    let out = crate::common::xtask(&["spec-diff", &old, &new]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        crate::common::stderr(&out)
+    );
+    assert!(
+        crate::common::stdout(&out).contains("**non-breaking** response field `Thing.rank` added")
+    );
 }
 
 #[test]
@@ -661,10 +666,15 @@ fn exit_code_is_1_with_breaking_changes() {
         .unwrap()
         .remove("/things");
     let (_dir, old, new) = write_pair(&base(), &new);
-    let out = common::xtask(&["spec-diff", &old, &new]);
-    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let out = crate::common::xtask(&["spec-diff", &old, &new]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        crate::common::stderr(&out)
+    );
     assert!(
-        common::stdout(&out)
+        crate::common::stdout(&out)
             .contains("**breaking** `createThing` (`POST /things`): operation removed")
     );
 }
@@ -673,25 +683,25 @@ fn exit_code_is_1_with_breaking_changes() {
 fn exit_code_is_2_on_unreadable_or_invalid_input() {
     let (dir, old, _) = write_pair(&base(), &base());
     let missing = dir.path().join("missing.json");
-    let out = common::xtask(&["spec-diff", &old, &missing.to_string_lossy()]);
+    let out = crate::common::xtask(&["spec-diff", &old, &missing.to_string_lossy()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        common::stderr(&out).contains("cannot read"),
+        crate::common::stderr(&out).contains("cannot read"),
         "{}",
-        common::stderr(&out)
+        crate::common::stderr(&out)
     );
 
     let invalid = dir.path().join("invalid.json");
     std::fs::write(&invalid, "{ not json").unwrap();
-    let out = common::xtask(&["spec-diff", &old, &invalid.to_string_lossy()]);
+    let out = crate::common::xtask(&["spec-diff", &old, &invalid.to_string_lossy()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        common::stderr(&out).contains("is not valid JSON"),
+        crate::common::stderr(&out).contains("is not valid JSON"),
         "{}",
-        common::stderr(&out)
+        crate::common::stderr(&out)
     );
 
-    let out = common::xtask(&["spec-diff", &old]);
+    let out = crate::common::xtask(&["spec-diff", &old]);
     assert_eq!(
         out.status.code(),
         Some(2),
@@ -701,9 +711,9 @@ fn exit_code_is_2_on_unreadable_or_invalid_input() {
 
 #[test]
 fn the_vendored_spec_has_no_changes_against_itself() {
-    let spec = common::real_root().join("openapi/playflow.json");
+    let spec = crate::common::real_root().join("openapi/playflow.json");
     let spec = spec.to_string_lossy();
-    let out = common::xtask(&["spec-diff", &spec, &spec]);
+    let out = crate::common::xtask(&["spec-diff", &spec, &spec]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(common::stdout(&out).contains("No changes"));
+    assert!(crate::common::stdout(&out).contains("No changes"));
 }

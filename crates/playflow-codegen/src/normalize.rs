@@ -1,10 +1,6 @@
 //! OpenAPI 3.1 → 3.0.3 normalization, so that progenitor 0.15 (which reads only 3.0) can generate
 //! the low-level client.
 //!
-//! This file is compiled three times from this one source: by `build.rs`, by `xtask`, and by the
-//! normalizer tests, each through `#[path]`. It therefore depends on nothing but `serde_json` and
-//! `std`, and refers to no other module of the crate.
-//!
 //! Every rewrite is recorded in a [`Report`]; anything not understood is an [`NormalizeError`]
 //! naming the JSON pointer and the construct, so a spec PlayFlow changes never degrades silently.
 

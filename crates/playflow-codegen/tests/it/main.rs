@@ -1,16 +1,10 @@
-//! The 3.1 → 3.0.3 normalizer (`src/codegen/normalize.rs`).
+//! The 3.1 → 3.0.3 normalizer (`src/normalize.rs`).
 //!
 //! One rewrite at a time: a fragment goes in, the exact fragment that comes out is asserted, and
 //! so is the report entry (kind, JSON pointer, detail). Constructs the normalizer does not
 //! understand must fail with the pointer and the construct named, because `build.rs` turns that
 //! error into the build failure a maintainer reads. Then the whole vendored spec (`spec`): valid
 //! 3.0.3, no 3.1 construct left, nothing dropped, and the report snapshot.
-
-// The pipeline build.rs runs (normalizer and generator), mounted as build.rs mounts it. The
-// generated sources themselves are build.rs's business, hence partly unread here.
-#[path = "../../src/codegen/mod.rs"]
-#[allow(dead_code)]
-mod codegen;
 
 mod constructs;
 mod document_keywords;
@@ -21,7 +15,7 @@ mod responses;
 mod schema_keywords;
 mod spec;
 
-use codegen::normalize::{NormalizeError, Normalized, RewriteKind, normalize};
+use playflow_codegen::normalize::{NormalizeError, Normalized, RewriteKind, normalize};
 use serde_json::{Value, json};
 
 /// A 3.1 document holding `schemas` as its component schemas and `paths` as its paths.

@@ -1,18 +1,21 @@
 //! The normalizer on the vendored spec (`openapi/playflow.json`): the output is a 3.0.3
 //! document openapiv3 parses, no 3.1 construct is left, nothing was dropped (same operations,
 //! paths, methods and parameters), and the report matches the committed snapshot
-//! `openapi/normalize-report.txt` (rewrite it with `UPDATE_SNAPSHOTS=1 cargo test --test
-//! normalizer`).
+//! `openapi/normalize-report.txt` (rewrite it with `UPDATE_SNAPSHOTS=1 cargo test -p
+//! playflow-codegen`).
 
 use std::collections::BTreeSet;
 
-use crate::codegen;
-use crate::codegen::normalize::{Normalized, normalize};
 use crate::constructs::{METHODS, constructs_3_1};
+use playflow_codegen::normalize::{Normalized, normalize};
 use serde_json::{Value, json};
 
-const SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/playflow.json");
-const SNAPSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/normalize-report.txt");
+/// The vendored spec of the `playflow` crate, two levels up.
+const SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/playflow.json");
+const SNAPSHOT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../openapi/normalize-report.txt"
+);
 
 fn spec() -> Value {
     let text = std::fs::read_to_string(SPEC).expect("the vendored spec is readable");
@@ -179,12 +182,27 @@ fn the_report_matches_the_committed_snapshot() {
     );
 }
 
-/// build.rs generated the client from the normalizer's output on this same spec.
+/// What build.rs writes into its OUT_DIR (`out_dir::write`) is generated from the normalizer's
+/// output on this same spec, and the report it leaves there is that normalization's.
 #[test]
 fn the_build_used_the_same_normalization() {
     let (_, out) = normalized();
-    let from_build = include_str!(concat!(env!("OUT_DIR"), "/normalize-report.txt"));
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let generated = playflow_codegen::out_dir::write(std::path::Path::new(SPEC), dir.path())
+        .unwrap_or_else(|e| panic!("the build step fails: {e}"));
+    let from_build = std::fs::read_to_string(dir.path().join(playflow_codegen::out_dir::REPORT))
+        .expect("the build step writes its report");
     assert_eq!(from_build, out.report.to_string());
+    assert_eq!(generated.normalized.document, out.document);
+    for name in [
+        playflow_codegen::out_dir::CLIENT,
+        playflow_codegen::out_dir::MOCK,
+        playflow_codegen::out_dir::ENUMS,
+        playflow_codegen::out_dir::OPERATIONS,
+    ] {
+        let text = std::fs::read_to_string(dir.path().join(name)).expect("written");
+        assert!(!text.is_empty(), "{name} is empty");
+    }
 }
 
 #[test]
@@ -252,7 +270,7 @@ fn an_unknown_construct_in_the_spec_fails_the_build_with_its_pointer() {
         "type": "array",
         "prefixItems": [{ "$ref": "#/components/schemas/LobbyPlayer" }],
     });
-    let Err(message) = codegen::generate::generate(&input.to_string()) else {
+    let Err(message) = playflow_codegen::generate::generate(&input.to_string()) else {
         panic!("generation must fail on prefixItems");
     };
     assert_eq!(

@@ -2,11 +2,9 @@
 //! repository layout: good specs are vendored in the stable form with their provenance; bad ones
 //! are clear errors that leave every vendored file untouched.
 
-mod common;
-
 use serde_json::{Value, json};
 
-use common::{openapi_snapshot, serve_once, stderr, stdout, temp_repo, xtask};
+use crate::common::{openapi_snapshot, serve_once, stderr, stdout, temp_repo, xtask};
 
 fn update(root: &std::path::Path, from: &str) -> std::process::Output {
     xtask(&[
@@ -20,7 +18,7 @@ fn update(root: &std::path::Path, from: &str) -> std::process::Output {
 
 /// The vendored spec with one more optional response field on `Server`.
 fn spec_with_new_server_field() -> Value {
-    let mut spec: Value = serde_json::from_str(&common::real_spec_text()).unwrap();
+    let mut spec: Value = serde_json::from_str(&crate::common::real_spec_text()).unwrap();
     spec.pointer_mut("/components/schemas/Server/properties")
         .unwrap()
         .as_object_mut()
@@ -193,7 +191,7 @@ fn invalid_json_is_refused() {
     assert!(err.contains("the spec is not valid JSON"), "{err}");
 
     let source = repo.path().join("truncated.json");
-    let text = common::real_spec_text();
+    let text = crate::common::real_spec_text();
     std::fs::write(&source, &text[..text.len() / 2]).unwrap();
     let err = refused(repo.path(), &source.to_string_lossy());
     assert!(err.contains("the spec is not valid JSON"), "{err}");
