@@ -2,7 +2,7 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 
-use playflow::emulator::{Emulator, EmulatorError};
+use playflow_emulator::{Emulator, EmulatorError};
 
 use crate::args::EmulatorArgs;
 use crate::failure::{Exit, Failure, Outcome};
@@ -15,11 +15,28 @@ pub async fn run(args: EmulatorArgs) -> Outcome {
         .start()
         .await
         .map_err(|error| explain(error, args.port))?;
+    println!("{}", banner(&emulator));
     eprintln!("(Ctrl-C stops the emulator)");
-    emulator
-        .run_until_ctrl_c()
-        .await
-        .map_err(|error| Failure::new(Exit::Other, error.to_string()))
+    let waited = tokio::signal::ctrl_c().await;
+    emulator.shutdown().await;
+    waited.map_err(|error| Failure::new(Exit::Other, format!("waiting for Ctrl-C: {error}")))
+}
+
+/// A few lines telling a person (or a script reading `label: value`) where the emulator listens
+/// and which keys it accepts.
+fn banner(emulator: &Emulator) -> String {
+    format!(
+        "PlayFlow emulator listening on {url}\n\
+         base URL:    {url}\n\
+         server key:  {server}\n\
+         client key:  {client}\n\
+         time scale:  {scale}x\n\
+         export PLAYFLOW_BASE_URL={url} PLAYFLOW_API_KEY={server}",
+        url = emulator.base_url(),
+        server = emulator.server_key(),
+        client = emulator.client_key(),
+        scale = emulator.time_scale(),
+    )
 }
 
 fn explain(error: EmulatorError, port: u16) -> Failure {

@@ -3,7 +3,7 @@
 //! address, list servers, read its logs, stop it.
 //!
 //! ```sh
-//! cargo run --example quickstart --features emulator
+//! cargo run -p playflow-emulator --example quickstart
 //! ```
 //!
 //! Without `PLAYFLOW_API_KEY` it runs against a local emulator started in this process (time
@@ -19,10 +19,10 @@ use std::time::{Duration, Instant};
 use futures::TryStreamExt as _;
 use indicatif::{ProgressBar, ProgressStyle};
 use playflow::builds::BuildOutcome;
-use playflow::emulator::Emulator;
 use playflow::model::ComputeSize;
 use playflow::servers::{ServerOutcome, StopOutcome};
 use playflow::{Client, Region, ServerKey};
+use playflow_emulator::Emulator;
 
 /// PlayFlow time runs this many times faster in the emulator.
 const EMULATOR_TIME_SCALE: f64 = 60.0;
@@ -171,7 +171,7 @@ async fn run() -> Result<(), BoxError> {
     }
 
     println!(
-        "\nDone in {:.1} s. Next: `cargo run --features cli --bin playflow -- --help`.",
+        "\nDone in {:.1} s. Next: `cargo run -p playflow-cli -- --help`.",
         started.elapsed().as_secs_f64()
     );
     Ok(())

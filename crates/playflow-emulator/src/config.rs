@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use super::{Emulator, EmulatorError};
+use crate::error::EmulatorError;
 
 /// Settings of an emulator; [`EmulatorBuilder::start`] launches it.
 ///
@@ -12,9 +12,9 @@ use super::{Emulator, EmulatorError};
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), playflow::emulator::EmulatorError> {
+/// # async fn main() -> Result<(), playflow_emulator::EmulatorError> {
 /// use std::time::Duration;
-/// use playflow::emulator::{Emulator, Plan};
+/// use playflow_emulator::{Emulator, Plan};
 ///
 /// let emulator = Emulator::builder()
 ///     .time_scale(1000.0)
@@ -69,7 +69,7 @@ impl EmulatorBuilder {
     /// How many times faster than the wall clock PlayFlow time runs (default 1; at most 10⁶).
     ///
     /// ```
-    /// let builder = playflow::emulator::Emulator::builder().time_scale(1000.0);
+    /// let builder = playflow_emulator::Emulator::builder().time_scale(1000.0);
     /// # let _ = builder;
     /// ```
     pub fn time_scale(mut self, scale: f64) -> Self {
@@ -80,7 +80,7 @@ impl EmulatorBuilder {
     /// How long a build stays `processing` before it is `ready` or `failed` (default 60 s).
     ///
     /// ```
-    /// let builder = playflow::emulator::Emulator::builder()
+    /// let builder = playflow_emulator::Emulator::builder()
     ///     .build_processing_delay(std::time::Duration::from_secs(120));
     /// # let _ = builder;
     /// ```
@@ -93,7 +93,7 @@ impl EmulatorBuilder {
     /// claimed from the warm pool launches in at most 5 s.
     ///
     /// ```
-    /// let builder = playflow::emulator::Emulator::builder()
+    /// let builder = playflow_emulator::Emulator::builder()
     ///     .server_launch_delay(std::time::Duration::from_secs(30));
     /// # let _ = builder;
     /// ```
@@ -106,7 +106,7 @@ impl EmulatorBuilder {
     /// How long an upload URL stays valid (default 5 minutes, as PlayFlow's).
     ///
     /// ```
-    /// let builder = playflow::emulator::Emulator::builder()
+    /// let builder = playflow_emulator::Emulator::builder()
     ///     .upload_url_lifetime(std::time::Duration::from_secs(60));
     /// # let _ = builder;
     /// ```
@@ -118,7 +118,7 @@ impl EmulatorBuilder {
     /// The largest build archive accepted, in bytes (default 5 GiB); larger uploads get 413.
     ///
     /// ```
-    /// let builder = playflow::emulator::Emulator::builder().max_upload_bytes(64 << 20);
+    /// let builder = playflow_emulator::Emulator::builder().max_upload_bytes(64 << 20);
     /// # let _ = builder;
     /// ```
     pub fn max_upload_bytes(mut self, bytes: u64) -> Self {
@@ -130,7 +130,7 @@ impl EmulatorBuilder {
     /// (defaults 100 and 10, as PlayFlow's). Over the limit a call gets 429.
     ///
     /// ```
-    /// let builder = playflow::emulator::Emulator::builder().rate_limits(20, 2);
+    /// let builder = playflow_emulator::Emulator::builder().rate_limits(20, 2);
     /// # let _ = builder;
     /// ```
     pub fn rate_limits(mut self, reads_per_second: u32, writes_per_second: u32) -> Self {
@@ -142,7 +142,7 @@ impl EmulatorBuilder {
     /// The project's plan (default [`Plan::Pro`]).
     ///
     /// ```
-    /// let builder = playflow::emulator::Emulator::builder().plan(playflow::emulator::Plan::Free);
+    /// let builder = playflow_emulator::Emulator::builder().plan(playflow_emulator::Plan::Free);
     /// # let _ = builder;
     /// ```
     pub fn plan(mut self, plan: Plan) -> Self {
@@ -153,8 +153,8 @@ impl EmulatorBuilder {
     /// Which of the two documented layouts a lobby's `server` block uses (default compact).
     ///
     /// ```
-    /// use playflow::emulator::LobbyServerLayout;
-    /// let builder = playflow::emulator::Emulator::builder().lobby_server_layout(LobbyServerLayout::Full);
+    /// use playflow_emulator::LobbyServerLayout;
+    /// let builder = playflow_emulator::Emulator::builder().lobby_server_layout(LobbyServerLayout::Full);
     /// # let _ = builder;
     /// ```
     pub fn lobby_server_layout(mut self, layout: LobbyServerLayout) -> Self {
@@ -166,7 +166,7 @@ impl EmulatorBuilder {
     /// are refused: the emulator is for this machine only.
     ///
     /// ```
-    /// let builder = playflow::emulator::Emulator::builder().bind("127.0.0.1:8787".parse().unwrap());
+    /// let builder = playflow_emulator::Emulator::builder().bind("127.0.0.1:8787".parse().unwrap());
     /// # let _ = builder;
     /// ```
     pub fn bind(mut self, address: SocketAddr) -> Self {
@@ -177,7 +177,7 @@ impl EmulatorBuilder {
     /// Uses this server key instead of a random one; it must start with `pf_`.
     ///
     /// ```
-    /// let builder = playflow::emulator::Emulator::builder().server_key("pf_emu_local");
+    /// let builder = playflow_emulator::Emulator::builder().server_key("pf_emu_local");
     /// # let _ = builder;
     /// ```
     pub fn server_key(mut self, key: impl Into<String>) -> Self {
@@ -188,26 +188,12 @@ impl EmulatorBuilder {
     /// Uses this client key instead of a random one; it must start with `pfclient_`.
     ///
     /// ```
-    /// let builder = playflow::emulator::Emulator::builder().client_key("pfclient_emu_local");
+    /// let builder = playflow_emulator::Emulator::builder().client_key("pfclient_emu_local");
     /// # let _ = builder;
     /// ```
     pub fn client_key(mut self, key: impl Into<String>) -> Self {
         self.client_key = Some(key.into());
         self
-    }
-
-    /// Starts the emulator.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), playflow::emulator::EmulatorError> {
-    /// let emulator = playflow::emulator::Emulator::builder().time_scale(60.0).start().await?;
-    /// # let _ = emulator;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn start(self) -> Result<Emulator, EmulatorError> {
-        Emulator::launch(self).await
     }
 
     pub(crate) fn check(&self) -> Result<(), EmulatorError> {
@@ -285,7 +271,7 @@ impl std::fmt::Debug for EmulatorBuilder {
 /// A PlayFlow plan, with the limits it puts on servers.
 ///
 /// ```
-/// use playflow::emulator::Plan;
+/// use playflow_emulator::Plan;
 /// assert_ne!(Plan::Free, Plan::Pro);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -300,7 +286,7 @@ pub enum Plan {
 /// Layout of the `server` block in lobbies; PlayFlow has sent both.
 ///
 /// ```
-/// use playflow::emulator::LobbyServerLayout;
+/// use playflow_emulator::LobbyServerLayout;
 /// let layout = LobbyServerLayout::Compact;
 /// # let _ = layout;
 /// ```

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use assert_cmd::cargo::cargo_bin_cmd;
-use playflow::emulator::Emulator;
 use playflow::{Client, ClientKey};
+use playflow_emulator::Emulator;
 use predicates::prelude::*;
 use serde_json::Value;
 

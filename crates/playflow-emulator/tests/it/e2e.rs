@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use futures::StreamExt as _;
 use playflow::builds::BuildOutcome;
-use playflow::emulator::Emulator;
 use playflow::lobbies::{LobbyEvent, Match};
 use playflow::model::{Lobby, LobbyStatus, ServerStatus};
 use playflow::servers::{ServerOutcome, StopOutcome};
 use playflow::{Client, ClientKey, Error, Region, ServerKey};
+use playflow_emulator::Emulator;
 use serde_json::json;
 
 /// Short poll delays: the emulator runs 20× faster than the wall clock.

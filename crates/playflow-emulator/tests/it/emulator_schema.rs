@@ -3,26 +3,18 @@
 //! spec's schema for that operation and status (JSON Schema 2020-12, formats included, and no
 //! property the schema does not declare unless it allows extra ones).
 
-mod emulator_support;
-
-#[path = "emulator_schema/access.rs"]
 mod access;
-#[path = "emulator_schema/builds.rs"]
 mod builds;
-#[path = "emulator_schema/harness.rs"]
 mod harness;
-#[path = "emulator_schema/lobbies.rs"]
 mod lobbies;
-#[path = "emulator_schema/project.rs"]
 mod project;
-#[path = "emulator_schema/servers.rs"]
 mod servers;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use harness::{Schemas, Tour, declared, every_operation};
-use playflow::emulator::Emulator;
+use playflow_emulator::Emulator;
 use serde_json::{Value, json};
 
 #[tokio::test]

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use eventsource_stream::Eventsource;
 use futures::{Stream, StreamExt};
-use playflow::emulator::Emulator;
 use playflow::raw::{self, types};
+use playflow_emulator::Emulator;
 use serde_json::Value;
 
 /// An emulator at `scale`× speed, with rate limits out of the way (one test checks them).

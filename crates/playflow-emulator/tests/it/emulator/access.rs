@@ -2,11 +2,11 @@
 
 use std::time::Duration;
 
-use playflow::emulator::Emulator;
 use playflow::raw::types;
+use playflow_emulator::Emulator;
 use serde_json::{Value, json};
 
-use crate::emulator_support::*;
+use crate::support::*;
 
 #[tokio::test]
 async fn keys_decide_access() {

@@ -2,12 +2,12 @@
 
 use std::time::Duration;
 
-use playflow::emulator::Emulator;
 use playflow::raw::enums::BuildStatus;
 use playflow::raw::types;
+use playflow_emulator::Emulator;
 use serde_json::Value;
 
-use crate::emulator_support::*;
+use crate::support::*;
 
 #[tokio::test]
 async fn zip_upload_goes_uploading_processing_ready() {

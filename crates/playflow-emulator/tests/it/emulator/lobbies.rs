@@ -7,7 +7,7 @@ use playflow::raw::enums::LobbyStatus;
 use playflow::raw::types;
 use serde_json::{Value, json};
 
-use crate::emulator_support::*;
+use crate::support::*;
 
 pub(crate) async fn create_lobby(
     api: &playflow::raw::Client,

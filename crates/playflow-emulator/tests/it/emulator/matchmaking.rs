@@ -7,7 +7,7 @@ use playflow::raw::types;
 use serde_json::json;
 
 use super::lobbies::create_lobby;
-use crate::emulator_support::*;
+use crate::support::*;
 
 #[tokio::test]
 async fn matchmaking_pairs_two_lobbies_on_one_server() {

@@ -2,12 +2,12 @@
 
 use std::time::Duration;
 
-use playflow::emulator::{Emulator, Plan};
 use playflow::raw::enums::ServerStatus;
 use playflow::raw::types;
+use playflow_emulator::{Emulator, Plan};
 use serde_json::json;
 
-use crate::emulator_support::*;
+use crate::support::*;
 
 async fn start_server(api: &playflow::raw::Client, name: &str, ttl: Option<i64>) -> types::Server {
     let response = api

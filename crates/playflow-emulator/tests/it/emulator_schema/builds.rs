@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::harness::{Tour, call, put_archive};
-use crate::emulator_support::{server_zip, zip_of};
+use crate::support::{server_zip, zip_of};
 
 pub(crate) async fn builds(t: &mut Tour) {
     use Method as M;

@@ -5,11 +5,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use jsonschema::{Draft, Registry, Validator};
-use playflow::emulator::Emulator;
+use playflow_emulator::Emulator;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-pub(crate) const SPEC: &str = include_str!("../../openapi/playflow.json");
+pub(crate) const SPEC: &str = playflow::__private::OPENAPI_SPEC;
 pub(crate) const SPEC_URI: &str = "https://playflow.invalid/openapi.json";
 
 /// The spec, made strict: object schemas that list `properties` and say nothing about

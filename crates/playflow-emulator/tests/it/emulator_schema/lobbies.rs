@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use futures::StreamExt;
-use playflow::emulator::{Emulator, LobbyServerLayout};
+use playflow_emulator::{Emulator, LobbyServerLayout};
 use reqwest::Method;
 use serde_json::json;
 

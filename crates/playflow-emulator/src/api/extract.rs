@@ -8,9 +8,9 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::error::{ApiError, ApiResult};
 use super::spec::{Operation, ParamIn, Scalar};
-use crate::raw::types::{ValidationIssue, ValidationIssueLocItem};
+use crate::world::refusal::{ApiError, ApiResult};
+use playflow::raw::types::{ValidationIssue, ValidationIssueLocItem};
 
 /// A request to a spec operation, with validated inputs. Query parameters that were left out
 /// carry their spec default.

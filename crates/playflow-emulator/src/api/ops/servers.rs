@@ -5,18 +5,21 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta};
+use playflow::raw::enums::ServerStatus;
+use playflow::raw::types;
 use serde_json::{Map, Value, json};
 
-use super::builds;
-use super::clock::{delta, iso, parse_bound};
-use super::error::{ApiError, ApiResult};
-use super::servers::{self, LogLine, NewServer, PoolRole, REGIONS};
-use super::state::{Shared, World};
-use super::validate::{Call, issue};
-use super::wire;
-use crate::raw::enums::ServerStatus;
-use crate::raw::types;
+use super::log_pages::{bound, entry, page};
+use crate::api::Shared;
+use crate::api::extract::{Call, issue};
+use crate::api::respond;
+use crate::world::World;
+use crate::world::builds;
+use crate::world::clock::{delta, iso};
+use crate::world::logs::LogLine;
+use crate::world::refusal::{ApiError, ApiResult};
+use crate::world::servers::{self, NewServer, PoolRole, REGIONS};
 
 fn unknown_server(id: &str) -> ApiError {
     ApiError::not_found(format!("No server {id} in this project"))
@@ -54,7 +57,7 @@ pub(crate) async fn list(State(shared): State<Arc<Shared>>, call: Call) -> ApiRe
         let has_more = offset + page.len() < total;
         // Written out: the generated ServerList drops an empty `servers`, PlayFlow sends `[]`;
         // the items are `Server` bodies with their nulls.
-        wire::ok(&json!({
+        respond::ok(&json!({
             "servers": page,
             "total": total,
             "offset": offset,
@@ -87,7 +90,7 @@ pub(crate) async fn start(State(shared): State<Arc<Shared>>, call: Call) -> ApiR
     };
     shared.with_world(|world, now| {
         let index = servers::create(world, new, now)?;
-        wire::respond(StatusCode::CREATED, &world.servers[index].wire())
+        respond::with_status(StatusCode::CREATED, &world.servers[index].wire())
     })
 }
 
@@ -110,7 +113,7 @@ pub(crate) async fn get(State(shared): State<Arc<Shared>>, call: Call) -> ApiRes
     let id = call.path("instance_id");
     shared.with_world(|world, _| {
         let server = world.server(id).ok_or_else(|| unknown_server(id))?;
-        wire::ok(&server.wire())
+        respond::ok(&server.wire())
     })
 }
 
@@ -125,7 +128,7 @@ pub(crate) async fn stop(State(shared): State<Arc<Shared>>, call: Call) -> ApiRe
         let index = server_index(world, id)?;
         let World { servers, ports, .. } = world;
         servers[index].stop(now, &reason, ports);
-        wire::ok(&types::StopServerResponse {
+        respond::ok(&types::StopServerResponse {
             status: "Server stopped successfully".to_owned(),
         })
     })
@@ -140,7 +143,7 @@ pub(crate) async fn update(State(shared): State<Arc<Shared>>, call: Call) -> Api
         let server = &mut world.servers[index];
         server.custom_data = Some(request.custom_data);
         server.updated_at = now;
-        wire::ok(&server.wire())
+        respond::ok(&server.wire())
     })
 }
 
@@ -212,7 +215,7 @@ pub(crate) async fn restart(State(shared): State<Arc<Shared>>, call: Call) -> Ap
             server.port_configs = request.port_configs;
         }
         server.launch(now, delay, ports);
-        wire::ok(&server.wire())
+        respond::ok(&server.wire())
     })
 }
 
@@ -233,72 +236,13 @@ pub(crate) async fn logs(State(shared): State<Arc<Shared>>, call: Call) -> ApiRe
             .iter()
             .map(|line| entry(line, server.machine_id.as_deref(), &server.region, None))
             .collect();
-        wire::ok(&types::ServerLogs {
+        respond::ok(&types::ServerLogs {
             instance_id: server.id.clone(),
             logs: entries,
             machine_id: server.machine_id.clone(),
             next_token: next.map(iso),
         })
     })
-}
-
-/// A time bound from the query (`start_time`, `end_time`); 422 when it cannot be read.
-pub(crate) fn bound(
-    call: &Call,
-    name: &str,
-    now: DateTime<Utc>,
-) -> ApiResult<Option<DateTime<Utc>>> {
-    let Some(text) = call.text(name) else {
-        return Ok(None);
-    };
-    parse_bound(text, now).map(Some).ok_or_else(|| {
-        ApiError::validation(vec![issue(
-            &["query", name],
-            "Expected an ISO 8601 timestamp (2025-03-14T09:00:00Z) or a relative offset such as -1h or -30m",
-            "value_error",
-        )])
-    })
-}
-
-/// How many of `items` (sorted by time) make a page of at most `limit`, and the cursor to read
-/// on from. A page never splits lines that share a timestamp, since the cursor is a timestamp.
-pub(crate) fn page<T>(
-    items: &[T],
-    time: impl Fn(&T) -> DateTime<Utc>,
-    limit: usize,
-) -> (usize, Option<DateTime<Utc>>) {
-    if items.len() <= limit {
-        return (items.len(), None);
-    }
-    let mut cut = limit;
-    while cut > 0 && time(&items[cut - 1]) == time(&items[cut]) {
-        cut -= 1;
-    }
-    if cut == 0 {
-        cut = limit.max(1);
-        while cut < items.len() && time(&items[cut]) == time(&items[cut - 1]) {
-            cut += 1;
-        }
-    }
-    let next = (cut < items.len()).then(|| time(&items[cut - 1]));
-    (cut, next)
-}
-
-/// A log line as the API returns it.
-pub(crate) fn entry(
-    line: &LogLine,
-    machine: Option<&str>,
-    region: &str,
-    server_name: Option<&str>,
-) -> types::LogEntry {
-    types::LogEntry {
-        instance: machine.map(str::to_owned),
-        level: Some(line.level.to_owned()),
-        message: Some(line.message.clone()),
-        region: Some(region.to_owned()),
-        server_name: server_name.map(str::to_owned),
-        timestamp: Some(iso(line.at)),
-    }
 }
 
 /// `getServerMetrics`: CPU, memory, network, load and connection series over the window.
@@ -363,7 +307,7 @@ pub(crate) async fn metrics(State(shared): State<Arc<Shared>>, call: Call) -> Ap
         body.insert("period".to_owned(), Value::String(period_text.clone()));
         body.insert("step".to_owned(), Value::String(step_text.clone()));
         body.extend(series);
-        wire::ok(&types::ServerMetrics(body))
+        respond::ok(&types::ServerMetrics(body))
     })
 }
 
@@ -373,20 +317,4 @@ fn choice(name: &str, allowed: &str) -> ApiError {
         format!("Expected one of {allowed}"),
         "invalid_enum_value",
     )])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pages_never_split_a_timestamp() {
-        let t = |s: i64| DateTime::from_timestamp(s, 0).unwrap();
-        let items = [t(1), t(2), t(2), t(3)];
-        assert_eq!(page(&items, |x| *x, 10), (4, None));
-        assert_eq!(page(&items, |x| *x, 2), (1, Some(t(1))));
-        assert_eq!(page(&items, |x| *x, 3), (3, Some(t(2))));
-        let same = [t(5), t(5), t(5), t(6)];
-        assert_eq!(page(&same, |x| *x, 1), (3, Some(t(5))));
-    }
 }

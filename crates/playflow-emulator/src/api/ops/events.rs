@@ -13,31 +13,17 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::Response;
+use playflow::raw::enums::LobbyStatus;
 use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::{Instant, interval_at};
 
-use super::error::{ApiError, ApiResult};
-use super::lobbies::{self, config_view};
-use super::lobby_ops::my_lobby;
-use super::matchmaking;
-use super::state::Shared;
-use super::validate::Call;
-use crate::raw::enums::LobbyStatus;
-
-/// A change to a lobby, as announced to its streams.
-#[derive(Debug, Clone)]
-pub(crate) enum LobbyEvent {
-    /// The lobby changed; `data` is its JSON, `members` who is in it now.
-    Updated {
-        lobby: String,
-        members: Arc<Vec<String>>,
-        data: Arc<str>,
-    },
-    /// The lobby is gone.
-    Deleted { lobby: String },
-}
+use crate::api::Shared;
+use crate::api::extract::Call;
+use crate::world::events::LobbyEvent;
+use crate::world::lobbies::{self, config_view, matchmaking, my_lobby};
+use crate::world::refusal::{ApiError, ApiResult};
 
 /// One SSE frame; `data` must be a single line (compact JSON is).
 fn frame(event: &str, data: &str) -> Bytes {
@@ -100,7 +86,8 @@ async fn pump(
     let player = presence.player.clone();
     let every = |seconds| {
         shared
-            .clock
+            .world
+            .clock()
             .real(Duration::from_secs(seconds), Duration::from_millis(5))
     };
     let (queue_every, ping_every) = (every(10), every(30));
@@ -164,7 +151,7 @@ fn queue_stats(shared: &Shared, lobby_id: &str) -> Option<String> {
         }
         let mode = &lobby.matchmaking.as_ref()?.mode;
         let stats = matchmaking::queue_stats(world, &lobby.config, mode, now);
-        super::wire::value(&stats)
+        crate::world::wire::value(&stats)
             .ok()
             .map(|value| value.to_string())
     })

@@ -8,13 +8,13 @@ use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::auth::permit;
-use super::error::ApiError;
+use super::Shared;
+use super::keys::permit;
 use super::rate_limit::{Class, write_headers};
 use super::spec::Spec;
-use super::state::Shared;
+use crate::world::refusal::ApiError;
 
-/// Middleware on every route: binds the request to its spec operation (for [`super::validate::Call`]),
+/// Middleware on every route: binds the request to its spec operation (for [`super::extract::Call`]),
 /// then checks key (401), rate limit (429) and permission (403).
 pub(crate) async fn gate(
     State(shared): State<Arc<Shared>>,

@@ -9,33 +9,33 @@ use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 
-use super::error::ApiError;
+use super::Shared;
 use super::gate::gate;
-use super::state::Shared;
-use super::{builds, events, lobby_ops, project, server_ops, uploads};
+use super::ops::{builds, events, lobbies, project, servers, uploads};
+use crate::world::refusal::ApiError;
 
 /// Builds the emulator's router.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let api = Router::new()
         .route("/api/health", get(project::health))
-        .route("/api/v3/servers", get(server_ops::list))
-        .route("/api/v3/servers/start", post(server_ops::start))
+        .route("/api/v3/servers", get(servers::list))
+        .route("/api/v3/servers/start", post(servers::start))
         .route(
             "/api/v3/servers/{instance_id}",
-            get(server_ops::get).delete(server_ops::stop),
+            get(servers::get).delete(servers::stop),
         )
         .route(
             "/api/v3/servers/{instance_id}/update",
-            post(server_ops::update),
+            post(servers::update),
         )
         .route(
             "/api/v3/servers/{instance_id}/restart",
-            post(server_ops::restart),
+            post(servers::restart),
         )
-        .route("/api/v3/servers/{instance_id}/logs", get(server_ops::logs))
+        .route("/api/v3/servers/{instance_id}/logs", get(servers::logs))
         .route(
             "/api/v3/servers/{instance_id}/metrics",
-            get(server_ops::metrics),
+            get(servers::metrics),
         )
         .route("/api/v3/builds", get(builds::list))
         .route("/api/v3/builds/upload-url", post(builds::create_upload_url))
@@ -56,47 +56,47 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/api/v3/projects/logs", get(project::logs))
         .route(
             "/api/v3/lobbies/{config}",
-            get(lobby_ops::browse).post(lobby_ops::create),
+            get(lobbies::browse).post(lobbies::create),
         )
-        .route("/api/v3/lobbies/{config}/join", post(lobby_ops::join))
+        .route("/api/v3/lobbies/{config}/join", post(lobbies::join))
         .route(
             "/api/v3/lobbies/{config}/me",
-            get(lobby_ops::get_mine)
-                .patch(lobby_ops::update_state)
-                .delete(lobby_ops::leave),
+            get(lobbies::get_mine)
+                .patch(lobbies::update_state)
+                .delete(lobbies::leave),
         )
         .route(
             "/api/v3/lobbies/{config}/me/settings",
-            axum::routing::patch(lobby_ops::update_settings),
+            axum::routing::patch(lobbies::update_settings),
         )
         .route(
             "/api/v3/lobbies/{config}/me/players/{playerId}",
-            axum::routing::delete(lobby_ops::kick),
+            axum::routing::delete(lobbies::kick),
         )
         .route(
             "/api/v3/lobbies/{config}/me/start",
-            post(lobby_ops::start_game),
+            post(lobbies::start_game),
         )
         .route(
             "/api/v3/lobbies/{config}/me/end-match",
-            post(lobby_ops::end_match),
+            post(lobbies::end_match),
         )
         .route(
             "/api/v3/lobbies/{config}/me/matchmaking",
-            post(lobby_ops::start_matchmaking).delete(lobby_ops::cancel_matchmaking),
+            post(lobbies::start_matchmaking).delete(lobbies::cancel_matchmaking),
         )
         .route(
             "/api/v3/lobbies/{config}/me/confirm-match",
-            post(lobby_ops::confirm_match).delete(lobby_ops::decline_match),
+            post(lobbies::confirm_match).delete(lobbies::decline_match),
         )
         .route("/api/v3/lobbies/{config}/me/events", get(events::subscribe))
         .route(
             "/api/v3/lobbies/{config}/me/heartbeat",
-            post(lobby_ops::heartbeat),
+            post(lobbies::heartbeat),
         )
         .route(
             "/api/v3/lobbies/{config}/{lobbyId}",
-            get(lobby_ops::get).delete(lobby_ops::delete),
+            get(lobbies::get).delete(lobbies::delete),
         )
         .route_layer(from_fn_with_state(shared.clone(), gate));
     Router::new()

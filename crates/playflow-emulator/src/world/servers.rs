@@ -1,19 +1,21 @@
-//! Game servers: their records, the `launching → running → stopped` lifecycle (TTL included),
-//! port allocation, the warm pool and the plan's limits.
+//! Game servers: their records, the `launching → running → stopped` lifecycle (TTL included), the
+//! warm pool and the plan's limits (external port numbers come from `ports`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use playflow::raw::enums::{PortProtocol, ServerServiceType, ServerStatus};
+use playflow::raw::types;
 use serde_json::{Map, Value};
 
+use super::World;
 use super::builds;
 use super::clock::{delta, seconds};
-use super::config::{LobbyServerLayout, Plan};
-use super::error::{ApiError, ApiResult};
-use super::state::World;
+use super::logs::{LogLine, push_line};
+use super::ports::PortAllocator;
+use super::refusal::{ApiError, ApiResult};
 use super::wire;
-use crate::raw::enums::{PortProtocol, ServerServiceType, ServerStatus};
-use crate::raw::types;
+use crate::config::{LobbyServerLayout, Plan};
 
 /// Regions PlayFlow runs servers in.
 pub(crate) const REGIONS: &[&str] = &[
@@ -35,28 +37,6 @@ const HOST: &str = "127.0.0.1";
 
 /// How often the warm pool is topped up (PlayFlow time).
 const POOL_PASS: TimeDelta = TimeDelta::minutes(5);
-
-/// One captured line of server (or build) output.
-#[derive(Debug, Clone)]
-pub(crate) struct LogLine {
-    pub(crate) at: DateTime<Utc>,
-    pub(crate) level: &'static str,
-    pub(crate) message: String,
-}
-
-/// Appends a line, keeping timestamps strictly increasing so that a timestamp is a cursor.
-pub(crate) fn push_line(
-    lines: &mut Vec<LogLine>,
-    at: DateTime<Utc>,
-    level: &'static str,
-    message: String,
-) {
-    let at = match lines.last() {
-        Some(last) if at <= last.at => last.at + TimeDelta::milliseconds(1),
-        _ => at,
-    };
-    lines.push(LogLine { at, level, message });
-}
 
 /// Whether a server is a warm pool machine, came from the pool, or neither.
 #[derive(Debug, Clone, PartialEq)]
@@ -330,51 +310,6 @@ fn service_type(compute_size: &str) -> ServerServiceType {
 fn machine_id() -> String {
     let bytes = rand::random::<[u8; 7]>();
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-/// Hands out distinct external port numbers (nothing is bound: they only identify).
-#[derive(Debug)]
-pub(crate) struct PortAllocator {
-    next: u16,
-    used: HashSet<u16>,
-}
-
-impl Default for PortAllocator {
-    fn default() -> Self {
-        PortAllocator {
-            next: Self::FIRST,
-            used: HashSet::new(),
-        }
-    }
-}
-
-impl PortAllocator {
-    const FIRST: u16 = 30000;
-    const LAST: u16 = 60999;
-
-    pub(crate) fn allocate(&mut self) -> u16 {
-        for _ in Self::FIRST..=Self::LAST {
-            let port = self.next;
-            self.next = if port >= Self::LAST {
-                Self::FIRST
-            } else {
-                port + 1
-            };
-            if self.used.insert(port) {
-                return port;
-            }
-        }
-        // Every port is taken (31 000 live ports): share one rather than fail a launch.
-        self.next
-    }
-
-    pub(crate) fn release(&mut self, ports: &[types::NetworkPort]) {
-        for port in ports {
-            if let Some(number) = port.external_port.and_then(|p| u16::try_from(p).ok()) {
-                self.used.remove(&number);
-            }
-        }
-    }
 }
 
 /// Creates and launches a server (claiming a warm pool machine when one fits); returns its index.

@@ -1,20 +1,22 @@
 //! Lobbies: records, their configuration, how they appear on the wire, and the lifecycle that
 //! follows their game server (`starting`/`matched` → `in_game` → `waiting` when it stops), idle
-//! timeouts and heartbeats.
+//! timeouts and heartbeats. Matchmaking, which pairs lobbies, is a child module.
+
+pub(crate) mod matchmaking;
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use playflow::raw::enums::{LobbyStatus, ServerStatus};
+use playflow::raw::types;
 use serde_json::{Map, Value};
 
+use super::World;
 use super::clock::{iso, seconds};
-use super::error::ApiResult;
-use super::matchmaking::{self, Matchmaking};
+use super::refusal::{ApiError, ApiResult};
 use super::servers::{self, NewServer};
-use super::state::World;
 use super::wire;
-use crate::raw::enums::{LobbyStatus, ServerStatus};
-use crate::raw::types;
+use matchmaking::Matchmaking;
 
 /// A lobby member.
 #[derive(Debug, Clone)]
@@ -219,7 +221,7 @@ pub(crate) fn provision(
     let first = lobbies
         .first()
         .copied()
-        .ok_or_else(|| super::error::ApiError::internal("no lobby to start"))?;
+        .ok_or_else(|| ApiError::internal("no lobby to start"))?;
     let view = config_view(world, &first.config);
     let mut custom_data = first.settings.clone();
     match &match_id {
@@ -370,4 +372,24 @@ pub(crate) fn remove_member(
     }
     world.touch(lobby_id, now);
     false
+}
+
+/// The caller's lobby in this configuration (its index), marking the caller as present.
+pub(crate) fn my_lobby(
+    world: &mut World,
+    config: &str,
+    player: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<usize> {
+    let index = world
+        .lobbies
+        .iter()
+        .position(|lobby| lobby.config == config && lobby.member(player).is_some())
+        .ok_or_else(|| {
+            ApiError::not_found(format!("Player `{player}` is not in a lobby of `{config}`"))
+        })?;
+    if let Some(member) = world.lobbies[index].member_mut(player) {
+        member.last_seen = now;
+    }
+    Ok(index)
 }

@@ -1,77 +1,30 @@
-//! Project settings (with the emulator's starting configuration), project-wide logs and the
+//! Project settings (the starting configuration is `world::settings`), project-wide logs and the
 //! health check.
 
 use std::collections::{HashMap, HashSet};
-use std::num::NonZeroU64;
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::response::Response;
-use chrono::{DateTime, Utc};
+use playflow::raw::enums::{ComputeSize, PortProtocol};
+use playflow::raw::types;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use super::error::{ApiError, ApiResult};
-use super::server_ops::{bound, entry, page};
-use super::servers::{PoolRole, REGIONS, maintain_pool};
-use super::state::{Shared, World};
-use super::validate::{Call, issue};
-use super::wire;
-use crate::raw::enums::{ComputeSize, PortProtocol};
-use crate::raw::types;
-
-/// The settings a new emulated project starts with: one UDP game port on 7777, no auth, no
-/// pool, and a `default` lobby configuration with a 1v1 matchmaking mode.
-pub(crate) fn initial_settings(now: DateTime<Utc>) -> types::ProjectSettings {
-    let mut modes = HashMap::new();
-    modes.insert(
-        "1v1".to_owned(),
-        object(json!({"teams": 2, "playersPerTeam": 1, "timeout": 120})),
-    );
-    types::ProjectSettings {
-        auth_config: types::AuthConfig {
-            provider: Some("none".into()),
-            extra: Map::new(),
-        },
-        environment_variables: HashMap::new(),
-        lobby_configs: vec![types::LobbyConfig {
-            custom_properties: Map::new(),
-            enabled: Some(true),
-            heartbeat: Some(false),
-            heartbeat_timeout: Some(60.0),
-            id: Some(uuid::Uuid::new_v4().to_string()),
-            invite_code_config: Some(types::InviteCodeConfig {
-                length: Some(6.0),
-                prefix: None,
-                type_: Some("alphanumeric".to_owned()),
-            }),
-            matchmaking: Some(types::LobbyConfigMatchmaking { modes }),
-            name: Some("default".to_owned()),
-            server_settings: object(json!({"serverSize": "small", "gameBuild": "default"})),
-            timeout: Some(1800.0),
-        }],
-        pool_config: None,
-        port_configs: vec![types::PortConfig {
-            id: Some("port-game".to_owned()),
-            internal_port: NonZeroU64::new(7777),
-            name: Some("game".to_owned()),
-            protocol: Some(PortProtocol::Udp),
-            tls_enabled: Some(false),
-        }],
-        updated_at: now,
-    }
-}
-
-fn object(value: Value) -> Map<String, Value> {
-    match value {
-        Value::Object(map) => map,
-        _ => Map::new(),
-    }
-}
+use super::log_pages::{bound, entry, page};
+use crate::api::Shared;
+use crate::api::extract::{Call, issue};
+use crate::api::respond;
+use crate::world::World;
+use crate::world::clock::iso;
+use crate::world::logs::LogLine;
+use crate::world::refusal::{ApiError, ApiResult};
+use crate::world::servers::{PoolRole, REGIONS, maintain_pool};
+use crate::world::wire;
 
 /// `getHealth`.
 pub(crate) async fn health(_call: Call) -> ApiResult<Response> {
-    wire::ok(&json!({"status": "ok", "emulator": true}))
+    respond::ok(&json!({"status": "ok", "emulator": true}))
 }
 
 /// `getProjectSettings`.
@@ -79,7 +32,7 @@ pub(crate) async fn get_settings(
     State(shared): State<Arc<Shared>>,
     _call: Call,
 ) -> ApiResult<Response> {
-    shared.with_world(|world, _| wire::ok(&world.settings))
+    shared.with_world(|world, _| respond::ok(&world.settings))
 }
 
 /// `updateProjectSettings`: changes only the fields present in the body.
@@ -193,7 +146,7 @@ pub(crate) async fn update_settings(
             world.pool_pass_due = Some(now);
             maintain_pool(world, now);
         }
-        wire::ok(&world.settings)
+        respond::ok(&world.settings)
     })
 }
 
@@ -237,7 +190,7 @@ pub(crate) async fn logs(State(shared): State<Arc<Shared>>, call: Call) -> ApiRe
             .collect();
         let body = types::ProjectLogs {
             logs: entries,
-            next_token: next.map(super::clock::iso),
+            next_token: next.map(iso),
         };
         let value = wire::with_nulls(wire::value(&body)?, &["next_token"]);
         let value = match value {
@@ -247,12 +200,12 @@ pub(crate) async fn logs(State(shared): State<Arc<Shared>>, call: Call) -> ApiRe
             }
             other => other,
         };
-        wire::ok(&value)
+        respond::ok(&value)
     })
 }
 
 /// Every line of the project's servers (warm pool machines aside), with its server's index.
-fn project_lines(world: &World) -> Vec<(&super::servers::LogLine, usize)> {
+fn project_lines(world: &World) -> Vec<(&LogLine, usize)> {
     world
         .servers
         .iter()

@@ -2,7 +2,7 @@
 
 use axum::http::HeaderValue;
 
-use super::error::ApiError;
+use crate::world::refusal::ApiError;
 
 /// Which of the project's two keys a call presented.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

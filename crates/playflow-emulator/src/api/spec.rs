@@ -1,6 +1,6 @@
-//! The vendored OpenAPI document, read once: every operation by method and path template, with
-//! JSON Schema validators for its parameters and body. Validation is driven by the spec itself,
-//! so the emulator rejects exactly what the spec says is invalid.
+//! The OpenAPI document the `playflow` client was generated from, read once: every operation by
+//! method and path template, with JSON Schema validators for its parameters and body. Validation
+//! is driven by the spec itself, so the emulator rejects exactly what the spec says is invalid.
 
 use std::sync::OnceLock;
 
@@ -8,8 +8,8 @@ use axum::http::Method;
 use jsonschema::{Draft, Registry, Validator};
 use serde_json::Value;
 
-/// The spec text, as vendored in the crate.
-const SPEC_TEXT: &str = include_str!("../../openapi/playflow.json");
+/// The spec text, as vendored in `playflow` (so client and emulator never disagree).
+const SPEC_TEXT: &str = playflow::__private::OPENAPI_SPEC;
 
 /// URI under which the whole document is registered, so `$ref`s into
 /// `#/components/schemas` resolve.

@@ -4,13 +4,10 @@
 //! types leave them out), and whole numbers are sent as integers (`2`, not `2.0`), as a
 //! JavaScript server does.
 
-use axum::Json;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::error::{ApiError, ApiResult};
+use super::refusal::{ApiError, ApiResult};
 
 /// `body` as JSON with integral numbers, or a 500 when it cannot be serialized.
 pub(crate) fn value<T: Serialize>(body: &T) -> ApiResult<Value> {
@@ -18,16 +15,6 @@ pub(crate) fn value<T: Serialize>(body: &T) -> ApiResult<Value> {
         .map_err(|e| ApiError::internal(format!("response could not be encoded: {e}")))?;
     integral(&mut value);
     Ok(value)
-}
-
-/// A 200 response with `body`.
-pub(crate) fn ok<T: Serialize>(body: &T) -> ApiResult<Response> {
-    respond(StatusCode::OK, body)
-}
-
-/// A response with `status` and `body`.
-pub(crate) fn respond<T: Serialize>(status: StatusCode, body: &T) -> ApiResult<Response> {
-    Ok((status, Json(value(body)?)).into_response())
 }
 
 /// Sets each of `fields` that `value` (an object) lacks to `null`.

@@ -6,36 +6,17 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use playflow::raw::enums::LobbyStatus;
+use playflow::raw::types;
 use serde_json::{Map, Value, json};
 
-use super::error::{ApiError, ApiResult};
-use super::lobbies::{self, ConfigView, LobbyRecord, Member, config_view};
-use super::matchmaking::{self, Matchmaking};
-use super::state::{Shared, World};
-use super::validate::{Call, issue};
-use super::wire;
-use crate::raw::enums::LobbyStatus;
-use crate::raw::types;
-
-/// The caller's lobby in this configuration (its index), marking the caller as present.
-pub(crate) fn my_lobby(
-    world: &mut World,
-    config: &str,
-    player: &str,
-    now: DateTime<Utc>,
-) -> ApiResult<usize> {
-    let index = world
-        .lobbies
-        .iter()
-        .position(|lobby| lobby.config == config && lobby.member(player).is_some())
-        .ok_or_else(|| {
-            ApiError::not_found(format!("Player `{player}` is not in a lobby of `{config}`"))
-        })?;
-    if let Some(member) = world.lobbies[index].member_mut(player) {
-        member.last_seen = now;
-    }
-    Ok(index)
-}
+use crate::api::Shared;
+use crate::api::extract::{Call, issue};
+use crate::api::respond;
+use crate::world::World;
+use crate::world::lobbies::matchmaking::{self, Matchmaking};
+use crate::world::lobbies::{self, ConfigView, LobbyRecord, Member, config_view, my_lobby};
+use crate::world::refusal::{ApiError, ApiResult};
 
 fn host_only(lobby: &LobbyRecord, player: &str) -> ApiResult<()> {
     if lobby.host == player {
@@ -48,7 +29,7 @@ fn host_only(lobby: &LobbyRecord, player: &str) -> ApiResult<()> {
 }
 
 fn lobby_response(world: &World, index: usize, now: DateTime<Utc>) -> ApiResult<Response> {
-    wire::ok(&lobbies::wire(world, &world.lobbies[index], now))
+    respond::ok(&lobbies::wire(world, &world.lobbies[index], now))
 }
 
 /// Runs a `/me` operation on the caller's lobby and answers with the lobby afterwards.
@@ -99,7 +80,7 @@ pub(crate) async fn browse(State(shared): State<Arc<Shared>>, call: Call) -> Api
             .collect();
         let has_more = offset + page.len() < matching.len();
         // Items are `Lobby` bodies with their nulls, which the generated LobbyList cannot carry.
-        wire::ok(&json!({
+        respond::ok(&json!({
             "lobbies": page,
             "total": matching.len(),
             "limit": limit,
@@ -257,7 +238,7 @@ pub(crate) async fn leave(State(shared): State<Arc<Shared>>, call: Call) -> ApiR
         let index = my_lobby(world, &view.name, &player, now)?;
         let id = world.lobbies[index].id.clone();
         if lobbies::remove_member(world, &id, &player, now) {
-            return wire::ok(&types::LobbyDeletedStatus {
+            return respond::ok(&types::LobbyDeletedStatus {
                 status: types::LobbyDeletedStatusStatus::LobbyDeleted,
             });
         }
@@ -562,6 +543,6 @@ pub(crate) async fn delete(State(shared): State<Arc<Shared>>, call: Call) -> Api
                 }
             }
         }
-        wire::ok(&json!({"status": "lobby_deleted", "id": lobby.id}))
+        respond::ok(&json!({"status": "lobby_deleted", "id": lobby.id}))
     })
 }

@@ -17,10 +17,10 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use tokio::io::AsyncWriteExt;
 
-use super::builds::Phase;
-use super::clock::delta;
-use super::error::{ApiError, ApiResult};
-use super::state::Shared;
+use crate::api::Shared;
+use crate::world::builds::Phase;
+use crate::world::clock::delta;
+use crate::world::refusal::{ApiError, ApiResult};
 
 type Signer = Hmac<Sha256>;
 
@@ -126,7 +126,7 @@ async fn receive_archive(
     query: &HashMap<String, String>,
     body: Body,
 ) -> ApiResult<()> {
-    shared.uploads.verify(build_id, query, shared.clock.now())?;
+    shared.uploads.verify(build_id, query, shared.now())?;
     let executable = shared.with_world(|world, now| {
         let build = world
             .builds

@@ -7,13 +7,14 @@
 //! `match_found` first, otherwise they go straight to `matched` and the server starts.
 
 use chrono::{DateTime, Utc};
+use playflow::raw::enums::LobbyStatus;
+use playflow::raw::types;
 use serde_json::{Map, Value};
 
-use super::clock::{iso, seconds};
-use super::lobbies::{self, ConfigView, LobbyRecord};
-use super::state::World;
-use crate::raw::enums::LobbyStatus;
-use crate::raw::types;
+use super::{ConfigView, LobbyRecord};
+use crate::world::World;
+use crate::world::clock::{iso, seconds};
+use crate::world::lobbies;
 
 /// A lobby's search.
 #[derive(Debug, Clone)]

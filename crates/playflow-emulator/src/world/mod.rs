@@ -1,94 +1,35 @@
-//! The emulator's state: what every handler shares ([`Shared`]) and the project's world of
-//! builds, servers and lobbies ([`World`]), brought up to date before every call and on a tick.
+//! The emulated project and how it changes: builds, servers, lobbies and settings ([`World`]),
+//! each transition applied at its own PlayFlow timestamp when time passes. Nothing here knows
+//! about HTTP: the handlers in `api` read and change the world through [`LiveWorld`].
+
+pub(crate) mod builds;
+pub(crate) mod clock;
+pub(crate) mod events;
+mod live;
+pub(crate) mod lobbies;
+pub(crate) mod logs;
+pub(crate) mod ports;
+pub(crate) mod refusal;
+pub(crate) mod servers;
+mod settings;
+pub(crate) mod wire;
 
 use std::collections::BTreeSet;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use tokio::sync::{broadcast, watch};
+use playflow::raw::types;
+use tokio::sync::broadcast;
 
-use super::EmulatorError;
-use super::auth::Keys;
-use super::builds::{self, BuildRecord};
-use super::clock::Clock;
-use super::config::{EmulatorBuilder, LobbyServerLayout, Plan};
-use super::events::LobbyEvent;
-use super::lobbies::{self, LobbyRecord};
-use super::matchmaking;
-use super::project;
-use super::rate_limit::RateLimits;
-use super::servers::{self, PortAllocator, ServerRecord};
-use super::uploads::UploadStore;
-use crate::raw::types;
+use crate::config::{EmulatorBuilder, LobbyServerLayout, Plan};
+use builds::BuildRecord;
+use events::LobbyEvent;
+use lobbies::{LobbyRecord, matchmaking};
+use ports::PortAllocator;
+use servers::ServerRecord;
 
-/// Everything the handlers share.
-pub(crate) struct Shared {
-    pub(crate) config: EmulatorBuilder,
-    pub(crate) clock: Clock,
-    pub(crate) keys: Keys,
-    pub(crate) limits: RateLimits,
-    pub(crate) base_url: String,
-    pub(crate) uploads: UploadStore,
-    /// Turns true when the emulator shuts down; open event streams end then.
-    pub(crate) stopped: watch::Receiver<bool>,
-    world: Mutex<World>,
-}
-
-impl Shared {
-    pub(crate) fn new(
-        config: EmulatorBuilder,
-        address: SocketAddr,
-        stopped: watch::Receiver<bool>,
-    ) -> Result<Shared, EmulatorError> {
-        let clock = Clock::new(config.time_scale);
-        let world = World::new(&config, clock.now());
-        Ok(Shared {
-            keys: Keys::new(config.server_key.clone(), config.client_key.clone()),
-            limits: RateLimits::new(config.read_limit, config.write_limit),
-            base_url: format!("http://{address}"),
-            uploads: UploadStore::new().map_err(EmulatorError::Io)?,
-            clock,
-            stopped,
-            world: Mutex::new(world),
-            config,
-        })
-    }
-
-    /// Runs `f` on the world brought up to the current PlayFlow time; lobby changes it makes are
-    /// announced to event streams afterwards.
-    pub(crate) fn with_world<R>(&self, f: impl FnOnce(&mut World, DateTime<Utc>) -> R) -> R {
-        let now = self.clock.now();
-        let mut world = self.world.lock().unwrap_or_else(|e| e.into_inner());
-        world.advance(now);
-        let result = f(&mut world, now);
-        world.flush(now);
-        result
-    }
-
-    /// Applies the transitions that fell due (and announces them).
-    pub(crate) fn tick(&self) {
-        self.with_world(|_, _| ());
-    }
-}
-
-/// Applies due transitions regularly, so that event streams hear of them without any call.
-pub(crate) async fn run_ticker(shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
-    // One PlayFlow second, but never busier than every 2 ms nor lazier than every 50 ms.
-    let period = shared
-        .clock
-        .real(Duration::from_secs(1), Duration::from_millis(2))
-        .min(Duration::from_millis(50));
-    let mut interval = tokio::time::interval(period);
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = interval.tick() => shared.tick(),
-            _ = stopped.wait_for(|stopped| *stopped) => break,
-        }
-    }
-}
+pub(crate) use live::{LiveWorld, run_ticker};
 
 /// Settings of the world that come from the builder.
 #[derive(Debug, Clone)]
@@ -129,7 +70,7 @@ impl World {
             builds: Vec::new(),
             servers: Vec::new(),
             lobbies: Vec::new(),
-            settings: project::initial_settings(now),
+            settings: settings::initial_settings(now),
             ports: PortAllocator::default(),
             pool_pass_due: None,
             events: broadcast::channel(1024).0,
