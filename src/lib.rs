@@ -28,7 +28,9 @@
 //! | [`waiter`] | the polling engine and typed outcomes of the waiters |
 //! | [`model`] | stable names for the data types |
 //! | [`raw`] | the generated client; `raw::mock` (feature `mock`) has typed httpmock mocks |
-//! | `emulator` | a stateful local PlayFlow for tests and offline work (feature `emulator`) |
+//!
+//! A stateful local PlayFlow for tests and offline work is its own crate, `playflow-emulator`
+//! (a dev-dependency), and the `playflow` command line is `playflow-cli`.
 //!
 //! # Keys decide what compiles
 //!
@@ -88,8 +90,6 @@ mod region;
 mod validate;
 
 pub mod builds;
-#[cfg(feature = "emulator")]
-pub mod emulator;
 pub mod lobbies;
 pub mod model;
 pub mod project;
@@ -106,3 +106,11 @@ pub use error::{
 pub use keys::{API_KEY_ENV, ApiKey, ClientKey, KeyError, KeyKind, ServerKey};
 pub use region::Region;
 pub use transport::{RateLimitConfig, RetryConfig};
+
+/// Not part of the API: items the workspace's own crates need from this one.
+#[doc(hidden)]
+pub mod __private {
+    /// The vendored OpenAPI spec this crate's generated layer was built from, so that
+    /// `playflow-emulator` serves exactly the API the client speaks.
+    pub const OPENAPI_SPEC: &str = include_str!("../openapi/playflow.json");
+}

@@ -1,0 +1,61 @@
+//! A local PlayFlow: a stateful, in-process emulator of the whole PlayFlow API, on loopback.
+//!
+//! Every operation of the spec the `playflow` client was generated from is served with state and the documented lifecycles:
+//! builds go `uploading → processing → ready` (or `failed`, with build logs), servers go
+//! `launching → running → stopped` (TTL included), lobbies have their event stream and
+//! matchmaking. Keys, rate limits and input validation answer the way PlayFlow does, with the
+//! `{error, detail, status}` body. Time runs at a configurable speed, so a test of a multi-minute
+//! lifecycle takes milliseconds. Add it beside `playflow`, for your tests:
+//!
+//! ```toml
+//! [dev-dependencies]
+//! playflow-emulator = "0.1"
+//! ```
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use playflow_emulator::Emulator;
+//!
+//! let emulator = Emulator::start().await?;
+//! let client = reqwest::Client::new();
+//! let health: serde_json::Value = client
+//!     .get(format!("{}/api/health", emulator.base_url()))
+//!     .send()
+//!     .await?
+//!     .json()
+//!     .await?;
+//! assert_eq!(health["status"], "ok");
+//! emulator.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Durations given to the [`EmulatorBuilder`] (build processing, server launch, TTLs in
+//! requests) are PlayFlow time; [`EmulatorBuilder::time_scale`] says how much faster than the
+//! wall clock that time runs, and [`Emulator::advance`] skips ahead at once. Rate limits are per
+//! wall-clock second, as a client experiences them.
+//!
+//! What a new emulated project holds: no builds (servers need a `ready` build, as on PlayFlow:
+//! upload one, or register an image build), one UDP game port (`game`, 7777), and a lobby
+//! configuration `default` with a `1v1` matchmaking mode. Other lobby configurations come from
+//! `updateProjectSettings`, as on PlayFlow; an unknown `{config}` gets default lobby settings.
+//!
+//! Everything listens on loopback: the API under `/api`, and the archive uploads under
+//! `/_emulator/uploads/…` (the presigned-style `upload_url`). Ports reported for servers are
+//! distinct numbers on `127.0.0.1`; nothing listens on them. Start the emulator from within a
+//! Tokio runtime (with I/O and timers enabled, as `#[tokio::main]` and `#[tokio::test]` have).
+//!
+//! Inside, `world` holds the emulated project and its transitions (no HTTP), and `api` serves it:
+//! the gate (keys, rate limits, permissions), the routes and one handler file per part of the API.
+#![warn(missing_docs)]
+
+mod api;
+mod config;
+mod emulator;
+mod error;
+mod world;
+
+pub use config::{EmulatorBuilder, LobbyServerLayout, Plan};
+pub use emulator::Emulator;
+pub use error::EmulatorError;

@@ -1,0 +1,206 @@
+//! Builds: upload URLs, uploads, processing, failures, image builds, deletion.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::json;
+
+use super::harness::{Tour, call, put_archive};
+use crate::support::{server_zip, zip_of};
+
+pub(crate) async fn builds(t: &mut Tour) {
+    use Method as M;
+
+    // --- Builds.
+    let upload = t
+        .expect(
+            201,
+            call(
+                "createBuildUploadUrl",
+                M::POST,
+                "/api/v3/builds/upload-url?name=default",
+            ),
+        )
+        .await;
+    let build_id = upload["build_id"].as_str().unwrap().to_owned();
+    t.expect(
+        422,
+        call(
+            "createBuildUploadUrl",
+            M::POST,
+            "/api/v3/builds/upload-url?name=",
+        ),
+    )
+    .await;
+    t.expect(
+        200,
+        call("getBuild", M::GET, format!("/api/v3/builds/{build_id}")),
+    )
+    .await;
+    t.expect(
+        409,
+        call(
+            "processBuild",
+            M::POST,
+            format!("/api/v3/builds/{build_id}/process"),
+        ),
+    )
+    .await;
+    put_archive(
+        &t.http,
+        upload["upload_url"].as_str().unwrap(),
+        server_zip(),
+    )
+    .await;
+    t.expect(
+        200,
+        call(
+            "processBuild",
+            M::POST,
+            format!("/api/v3/builds/{build_id}/process?name=default"),
+        ),
+    )
+    .await;
+    t.expect(
+        200,
+        call("getBuild", M::GET, format!("/api/v3/builds/{build_id}")),
+    )
+    .await;
+    t.expect(
+        200,
+        call(
+            "getBuildLogs",
+            M::GET,
+            format!("/api/v3/builds/{build_id}/logs"),
+        ),
+    )
+    .await;
+    t.expect(
+        422,
+        call(
+            "getBuildLogs",
+            M::GET,
+            format!("/api/v3/builds/{build_id}/logs?limit=1000"),
+        ),
+    )
+    .await;
+    t.expect(
+        404,
+        call("getBuildLogs", M::GET, "/api/v3/builds/nope/logs"),
+    )
+    .await;
+    t.emu.advance(Duration::from_secs(120));
+    let ready = t
+        .expect(
+            200,
+            call("getBuild", M::GET, format!("/api/v3/builds/{build_id}")),
+        )
+        .await;
+    assert_eq!(ready["status"], "ready");
+    let failed = t
+        .expect(
+            201,
+            call(
+                "createBuildUploadUrl",
+                M::POST,
+                "/api/v3/builds/upload-url?name=broken&executable_path=game.exe",
+            ),
+        )
+        .await;
+    put_archive(
+        &t.http,
+        failed["upload_url"].as_str().unwrap(),
+        zip_of(&[("other.exe", b"x")]),
+    )
+    .await;
+    t.emu.advance(Duration::from_secs(120));
+    let failed_id = failed["build_id"].as_str().unwrap();
+    let failed = t
+        .expect(
+            200,
+            call("getBuild", M::GET, format!("/api/v3/builds/{failed_id}")),
+        )
+        .await;
+    assert_eq!(failed["status"], "failed");
+    t.expect(
+        200,
+        call(
+            "getBuildLogs",
+            M::GET,
+            format!("/api/v3/builds/{failed_id}/logs?limit=2&offset=1"),
+        ),
+    )
+    .await;
+    let image = t.expect(200, call("createBuildFromDockerImage", M::POST, "/api/v3/builds/docker-image")
+        .json(json!({"image_url": "ghcr.io/acme/arena:2", "name": "beta", "registry_credentials": {"username": "u", "password": "p"}}))).await;
+    t.expect(
+        422,
+        call(
+            "createBuildFromDockerImage",
+            M::POST,
+            "/api/v3/builds/docker-image",
+        )
+        .json(json!({"name": "x"})),
+    )
+    .await;
+    t.expect(
+        422,
+        call(
+            "createBuildFromDockerImage",
+            M::POST,
+            "/api/v3/builds/docker-image",
+        )
+        .json(json!({"image_url": ""})),
+    )
+    .await;
+    t.expect(200, call("listBuilds", M::GET, "/api/v3/builds"))
+        .await;
+    t.expect(
+        200,
+        call(
+            "listBuilds",
+            M::GET,
+            "/api/v3/builds?name=beta&limit=1&offset=0",
+        ),
+    )
+    .await;
+    t.expect(422, call("listBuilds", M::GET, "/api/v3/builds?limit=0"))
+        .await;
+    t.expect(422, call("listBuilds", M::GET, "/api/v3/builds?offset=-1"))
+        .await;
+    let image_id = image["build_id"].as_str().unwrap().to_owned();
+    t.expect(
+        200,
+        call(
+            "deleteBuild",
+            M::DELETE,
+            format!("/api/v3/builds/{image_id}"),
+        ),
+    )
+    .await;
+    let deleted = t
+        .expect(
+            200,
+            call("getBuild", M::GET, format!("/api/v3/builds/{image_id}")),
+        )
+        .await;
+    assert_eq!(deleted["status"], "deleted");
+    t.expect(
+        409,
+        call(
+            "processBuild",
+            M::POST,
+            format!("/api/v3/builds/{image_id}/process"),
+        ),
+    )
+    .await;
+    t.expect(404, call("deleteBuild", M::DELETE, "/api/v3/builds/nope"))
+        .await;
+    t.expect(404, call("getBuild", M::GET, "/api/v3/builds/nope"))
+        .await;
+    t.expect(
+        404,
+        call("processBuild", M::POST, "/api/v3/builds/nope/process"),
+    )
+    .await;
+}

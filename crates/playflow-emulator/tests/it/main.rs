@@ -1,0 +1,8 @@
+//! The emulator's integration tests, one binary: the emulator driven through the generated
+//! client (`emulator`), every response checked against the spec (`emulator_schema`), and the
+//! `playflow` facade end to end against it (`e2e`).
+
+mod e2e;
+mod emulator;
+mod emulator_schema;
+mod support;
