@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::{self, File};
-use std::io;
+use std::io::{self, Read};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -330,17 +330,37 @@ fn unpack_into(archive: &Path, folder: &Path) -> Result<(), BuildError> {
     let mut zip = zip::ZipArchive::new(file).map_err(|e| BuildError::BadArchive {
         detail: e.to_string(),
     })?;
-    // Refuse the archive before writing anything if any entry would escape.
+    // Refuse the archive before writing anything if any entry would escape, by its own path or
+    // as a link pointing out.
+    let bad = |e: zip::result::ZipError| BuildError::BadArchive {
+        detail: e.to_string(),
+    };
     for index in 0..zip.len() {
-        let entry = zip
-            .by_index_raw(index)
-            .map_err(|e| BuildError::BadArchive {
-                detail: e.to_string(),
-            })?;
-        if entry.enclosed_name().is_none() {
-            return Err(BuildError::UnsafeEntry {
-                entry: entry.name().to_owned(),
-            });
+        let (name, enclosed, symlink) = {
+            let entry = zip.by_index_raw(index).map_err(bad)?;
+            (
+                entry.name().to_owned(),
+                entry.enclosed_name(),
+                entry.is_symlink(),
+            )
+        };
+        let Some(enclosed) = enclosed else {
+            return Err(BuildError::UnsafeEntry { entry: name });
+        };
+        if symlink {
+            let mut target = String::new();
+            zip.by_index(index)
+                .map_err(bad)?
+                .take(4096)
+                .read_to_string(&mut target)
+                .map_err(|e| BuildError::BadArchive {
+                    detail: format!("reading link `{name}`: {e}"),
+                })?;
+            if !link_stays_inside(&enclosed, &target) {
+                return Err(BuildError::UnsafeEntry {
+                    entry: format!("{name} -> {target}"),
+                });
+            }
         }
     }
     if folder.exists() {
@@ -364,8 +384,33 @@ fn unpack_into(archive: &Path, folder: &Path) -> Result<(), BuildError> {
     Ok(())
 }
 
+/// Whether a link at `link` (relative to the build folder) pointing at `target` stays inside the
+/// folder, judged on the paths alone.
+fn link_stays_inside(link: &Path, target: &str) -> bool {
+    let mut depth = link
+        .parent()
+        .map_or(0, |parent| parent.components().count());
+    for component in Path::new(target).components() {
+        match component {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir if depth > 0 => depth -= 1,
+            _ => return false,
+        }
+    }
+    true
+}
+
 fn prepare_executable(folder: &Path, executable: &Path, asked: &str) -> Result<(), BuildError> {
-    let metadata = match fs::symlink_metadata(executable) {
+    // A link is followed, but must land inside the build.
+    if let (Ok(real), Ok(root)) = (executable.canonicalize(), folder.canonicalize())
+        && !real.starts_with(&root)
+    {
+        return Err(BuildError::BadExecutablePath {
+            executable: asked.to_owned(),
+        });
+    }
+    let metadata = match fs::metadata(executable) {
         Ok(metadata) => metadata,
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
             return Err(BuildError::MissingExecutable {

@@ -63,6 +63,8 @@
 //! # Ok(()) }
 //! ```
 
+#![warn(missing_docs)]
+
 mod build_cache;
 pub mod echo;
 mod isolation;

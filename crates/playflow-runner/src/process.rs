@@ -186,7 +186,6 @@ pub(crate) fn listens_on_all(pid: i32, ports: &[(u16, Protocol)], own_sockets_on
 /// assert_eq!(later.cpu_percent_since(&usage, std::time::Duration::from_secs(1)), 50.0);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct Usage {
     /// User plus system CPU time so far, summed over the process group.
     pub cpu_time: Duration,

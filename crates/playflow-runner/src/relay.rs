@@ -157,6 +157,7 @@ pub(crate) async fn udp(outer: UdpSocket, inner: Arc<Inner>, idle: Duration) {
     let mut datagram = vec![0u8; DATAGRAM];
     loop {
         let Ok((size, from)) = outer.recv_from(&mut datagram).await else {
+            tokio::time::sleep(Duration::from_millis(1)).await;
             continue;
         };
         let known = peers

@@ -162,6 +162,10 @@ impl RunningServer {
 
     /// The next event, or `None` once `Exited` has been received (or the events were taken).
     ///
+    /// Read events promptly: 256 of them are buffered, then the game's next output line waits
+    /// (as a game writing to a slow terminal does). Dropping the receiver is fine: the output is
+    /// then read and discarded.
+    ///
     /// ```
     /// # async fn demo(mut server: playflow_runner::RunningServer) {
     /// while let Some(event) = server.next_event().await {

@@ -71,6 +71,36 @@ fn zip_slip_entries_refuse_the_archive() {
     assert!(error.to_string().contains("../escaped.txt"), "{error}");
     assert!(!root.path().join("escaped.txt").exists());
     assert!(!root.path().join("cache").join("escaped.txt").exists());
+
+    // A link pointing out of the folder refuses it too.
+    let linked = root.path().join("link.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&linked).unwrap());
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("Server.x86_64", options).unwrap();
+    std::io::Write::write_all(&mut zip, b"#!/bin/sh\n").unwrap();
+    zip.add_symlink("Data/etc", "../../../etc", options)
+        .unwrap();
+    zip.finish().unwrap();
+    let error = cache
+        .unpack("linked", &linked, "Server.x86_64")
+        .unwrap_err();
+    assert!(matches!(error, BuildError::UnsafeEntry { .. }), "{error}");
+    assert!(
+        error.to_string().contains("Data/etc -> ../../../etc"),
+        "{error}"
+    );
+
+    // One that stays inside is fine (libraries often come as links).
+    let inside = root.path().join("inside.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&inside).unwrap());
+    zip.start_file("lib/libgame.so.1", options).unwrap();
+    zip.add_symlink("lib/libgame.so", "libgame.so.1", options)
+        .unwrap();
+    zip.start_file("Server.x86_64", options).unwrap();
+    std::io::Write::write_all(&mut zip, b"#!/bin/sh\n").unwrap();
+    zip.finish().unwrap();
+    let build = cache.unpack("inside", &inside, "Server.x86_64").unwrap();
+    assert!(build.folder().join("lib/libgame.so").exists());
 }
 
 #[test]
