@@ -197,7 +197,7 @@ fn io_error(doing: impl Into<String>) -> impl FnOnce(io::Error) -> BuildError {
 }
 
 /// Marks a fully unpacked folder; a folder without it is a leftover of an interrupted unpack.
-const COMPLETE: &str = ".playflow-unpacked";
+pub(crate) const COMPLETE: &str = ".playflow-unpacked";
 
 impl BuildCache {
     /// A cache in `root` (created if missing).

@@ -13,9 +13,9 @@
 //! PlayFlow documents two inputs for a game server, and the runner provides both:
 //! `startup_args` as `PLAYFLOW_STARTUP_ARGS` (and as the command line, split on whitespace;
 //! no shell quoting), and a `playflow.json` file with `instance_id`, `region` and `custom_data`
-//! (PlayFlow puts it next to the executable; the runner writes it into the server's working
-//! folder, which is the process's current directory, because the unpacked build is shared by
-//! every server of that build). `environment_variables` are set as given. The host's own
+//! next to the executable, as PlayFlow does. The unpacked build is shared by every server of that
+//! build, so a spec made with [`GameSpec::for_build`] runs from a per-server mirror of the build
+//! (executable hard-linked, the rest symlinked), which holds that server's `playflow.json`. `environment_variables` are set as given. The host's own
 //! environment is not passed on, except `PATH`; `HOME` is the working folder. What the runner
 //! cannot know is not invented: there is no public IP, no real region or machine, and the game
 //! is not told its external ports (neither is it on PlayFlow).
@@ -68,6 +68,7 @@
 mod build_cache;
 pub mod echo;
 mod isolation;
+mod mirror;
 mod process;
 mod relay;
 mod runner;

@@ -17,6 +17,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::build_cache::BuildError;
 use crate::isolation::{self, Isolation, NamespaceWorker};
+use crate::mirror;
 use crate::process::{self, Exit, ProcessGroup};
 use crate::relay::{self, Inner, Target};
 use crate::server::{BoundPort, Event, RunningServer, Stream};
@@ -302,7 +303,7 @@ impl Runner {
     /// ```
     pub async fn start(&self, spec: GameSpec) -> Result<RunningServer, StartError> {
         check_executable(&spec.executable)?;
-        prepare_folder(&spec)?;
+        let (executable, current_dir) = prepare_folder(&spec)?;
         let mut listeners = Vec::with_capacity(spec.ports.len());
         for port in &spec.ports {
             listeners.push(bind_external(
@@ -313,7 +314,7 @@ impl Runner {
             )?);
         }
         let isolated = self.shared.isolation.is_isolated();
-        let command = command(&spec, isolated);
+        let command = command(&spec, &executable, &current_dir, isolated);
         let executable = spec.executable.display().to_string();
         let mut child = self
             .shared
@@ -549,21 +550,38 @@ fn program_kind(path: &Path) -> io::Result<Option<String>> {
     }
 }
 
-fn prepare_folder(spec: &GameSpec) -> Result<(), StartError> {
-    std::fs::create_dir_all(&spec.working_dir).map_err(|error| StartError::Io {
-        doing: format!("creating the working folder {}", spec.working_dir.display()),
-        error,
-    })?;
+/// Creates the working folder (a mirror of the build when the spec names one) and writes
+/// `playflow.json` next to the executable; returns the executable to run and its current
+/// directory.
+fn prepare_folder(spec: &GameSpec) -> Result<(PathBuf, PathBuf), StartError> {
+    let failed = |doing: &str| {
+        let doing = format!("{doing} in {}", spec.working_dir.display());
+        move |error| StartError::Io { doing, error }
+    };
+    std::fs::create_dir_all(&spec.working_dir).map_err(failed("creating the working folder"))?;
+    let (executable, current_dir) = match spec
+        .build_folder
+        .as_deref()
+        .and_then(|build| Some((build, spec.executable.strip_prefix(build).ok()?)))
+    {
+        Some((build, relative)) => {
+            let executable = mirror::lay_out(build, relative, &spec.working_dir)
+                .map_err(failed("mirroring the build"))?;
+            let folder = executable.parent().unwrap_or(&spec.working_dir).to_owned();
+            (executable, folder)
+        }
+        None => (spec.executable.clone(), spec.working_dir.clone()),
+    };
     if let Some(session) = &spec.session {
         let json = serde_json::json!({
             "instance_id": session.instance_id,
             "region": session.region,
             "custom_data": session.custom_data,
         });
-        std::fs::write(spec.working_dir.join("playflow.json"), json.to_string())
-            .map_err(io_error("writing playflow.json"))?;
+        std::fs::write(current_dir.join("playflow.json"), json.to_string())
+            .map_err(failed("writing playflow.json"))?;
     }
-    Ok(())
+    Ok((executable, current_dir))
 }
 
 enum External {
@@ -606,9 +624,14 @@ fn bind_external(
 
 /// The game's command: argv from `startup_args`, a clean environment, its own process group,
 /// death with its parent, and (when isolated) its own network namespace.
-fn command(spec: &GameSpec, isolated: bool) -> tokio::process::Command {
+fn command(
+    spec: &GameSpec,
+    executable: &Path,
+    current_dir: &Path,
+    isolated: bool,
+) -> tokio::process::Command {
     let args = spec.startup_args.clone().unwrap_or_default();
-    let mut command = tokio::process::Command::new(&spec.executable);
+    let mut command = tokio::process::Command::new(executable);
     command
         .args(args.split_whitespace())
         .env_clear()
@@ -619,7 +642,7 @@ fn command(spec: &GameSpec, isolated: bool) -> tokio::process::Command {
         .env("HOME", &spec.working_dir)
         .env("PLAYFLOW_STARTUP_ARGS", &args)
         .envs(&spec.environment_variables)
-        .current_dir(&spec.working_dir)
+        .current_dir(current_dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

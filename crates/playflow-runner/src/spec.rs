@@ -93,8 +93,8 @@ impl PortSpec {
     }
 }
 
-/// What the session file `playflow.json` tells the game (PlayFlow writes it next to the
-/// executable; the runner writes it into the server's working folder, its current directory).
+/// What the session file `playflow.json` tells the game; PlayFlow writes it next to the
+/// executable, and so does the runner (see [`GameSpec::for_build`]).
 ///
 /// ```
 /// let session = playflow_runner::SessionInfo {
@@ -132,13 +132,17 @@ pub struct SessionInfo {
 ///     .launch_timeout(Duration::from_secs(60));
 /// assert_eq!(spec.ports.len(), 1);
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct GameSpec {
     /// The executable to run (absolute; usually [`UnpackedBuild::executable`](crate::UnpackedBuild::executable)).
     pub executable: PathBuf,
-    /// The server's own working folder (created if missing); its current directory and `HOME`.
+    /// The server's own working folder (created if missing); its `HOME`, and its current
+    /// directory unless the executable is mirrored into a sub-folder of it.
     pub working_dir: PathBuf,
+    /// The unpacked build the executable comes from: when set, `working_dir` becomes a mirror of
+    /// it and the executable runs from there (see [`GameSpec::for_build`]).
+    pub build_folder: Option<PathBuf>,
     /// `startup_args`: `PLAYFLOW_STARTUP_ARGS`, and the command line split on whitespace.
     pub startup_args: Option<String>,
     /// `environment_variables`, set as given (after the runner's own, so they win).
@@ -154,6 +158,26 @@ pub struct GameSpec {
     pub stop_grace: Duration,
 }
 
+impl fmt::Debug for GameSpec {
+    /// Environment variable values stay out: users put keys and passwords there.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GameSpec")
+            .field("executable", &self.executable)
+            .field("working_dir", &self.working_dir)
+            .field("build_folder", &self.build_folder)
+            .field("startup_args", &self.startup_args)
+            .field(
+                "environment_variables",
+                &self.environment_variables.keys().collect::<Vec<_>>(),
+            )
+            .field("ports", &self.ports)
+            .field("session", &self.session)
+            .field("launch_timeout", &self.launch_timeout)
+            .field("stop_grace", &self.stop_grace)
+            .finish()
+    }
+}
+
 impl GameSpec {
     /// A server of `executable` in `working_dir`, with no ports, arguments or timeout yet.
     ///
@@ -165,6 +189,7 @@ impl GameSpec {
         GameSpec {
             executable: executable.into(),
             working_dir: working_dir.into(),
+            build_folder: None,
             startup_args: None,
             environment_variables: BTreeMap::new(),
             ports: Vec::new(),
@@ -172,6 +197,29 @@ impl GameSpec {
             launch_timeout: None,
             stop_grace: Duration::from_secs(5),
         }
+    }
+
+    /// A server of an unpacked build, run from `working_dir` laid out as a mirror of the build:
+    /// the executable hard-linked (copied across file systems), the folders on its path created,
+    /// everything else symlinked. So `playflow.json` (and whatever the game writes next to
+    /// itself) sits next to this server's executable without touching the shared build, and the
+    /// process's current directory is the executable's folder, as on PlayFlow.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let folder = tempfile::tempdir()?;
+    /// # let archive = folder.path().join("build.zip");
+    /// # playflow_runner::echo::zip_build_from_files(&archive, &[("Server.x86_64", b"#!/bin/sh\n".as_slice())])?;
+    /// # let cache = playflow_runner::BuildCache::new(folder.path().join("builds"))?;
+    /// let build = cache.unpack("build-1", &archive, "Server.x86_64")?;
+    /// let spec = playflow_runner::GameSpec::for_build(&build, folder.path().join("server-1"));
+    /// assert_eq!(spec.build_folder.as_deref(), Some(build.folder()));
+    /// # Ok(()) }
+    /// ```
+    pub fn for_build(build: &crate::UnpackedBuild, working_dir: impl Into<PathBuf>) -> GameSpec {
+        let mut spec = GameSpec::new(build.executable(), working_dir);
+        spec.build_folder = Some(build.folder().to_owned());
+        spec
     }
 
     /// Sets `startup_args`.

@@ -165,3 +165,48 @@ async fn missing_or_non_executable_executables_are_named_in_the_error() {
         .unwrap_err();
     assert!(error.to_string().contains("another machine"), "{error}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_server_runs_from_its_own_mirror_of_the_build_with_its_playflow_json() {
+    let root = tempfile::tempdir().unwrap();
+    let archive = root.path().join("game.zip");
+    let script = b"#!/bin/sh\necho \"exe=$0\"\necho \"pwd=$(pwd)\"\ncat playflow.json; echo\ncat Data/level.txt; echo\necho written > saved.txt\n";
+    echo::zip_build_from_files(
+        &archive,
+        &[
+            ("Linux/Server.x86_64", script.as_slice()),
+            ("Linux/Data/level.txt", b"level 1".as_slice()),
+        ],
+    )
+    .unwrap();
+    let cache = BuildCache::new(root.path().join("cache")).unwrap();
+    let build = cache
+        .unpack("game", &archive, "Linux/Server.x86_64")
+        .unwrap();
+    let runner = runner();
+    for (server, round) in [("s1", 1), ("s2", 1), ("s1", 2)] {
+        let work = root.path().join(server);
+        let spec = GameSpec::for_build(&build, &work).session(playflow_runner::SessionInfo {
+            instance_id: format!("{server}-{round}"),
+            region: "us-east".into(),
+            custom_data: serde_json::Value::Null,
+        });
+        let mut running = runner.start(spec).await.unwrap();
+        let (events, exit) = until_exited(&mut running).await;
+        assert!(exit.success(), "{events:?}");
+        let lines = log_lines(&events);
+        let folder = work.join("Linux");
+        assert_eq!(
+            lines[0],
+            format!("exe={}", folder.join("Server.x86_64").display())
+        );
+        assert_eq!(lines[1], format!("pwd={}", folder.display()));
+        let session: serde_json::Value = serde_json::from_str(&lines[2]).unwrap();
+        assert_eq!(session["instance_id"], format!("{server}-{round}"));
+        assert_eq!(lines[3], "level 1", "the build's other files are reachable");
+        assert!(folder.join("saved.txt").is_file());
+    }
+    // The shared build is untouched.
+    assert!(!build.folder().join("Linux/saved.txt").exists());
+    assert!(!build.folder().join("Linux/playflow.json").exists());
+}
