@@ -36,6 +36,21 @@
 //! (`PR_SET_PDEATHSIG`). The death signal covers the game process itself: a grandchild that
 //! leaves the group can outlive a `kill -9`ed runner.
 //!
+//! # Following a server's lifecycle
+//!
+//! How an API emulator maps the events onto PlayFlow's `launching → running → stopped`:
+//!
+//! | runner | server |
+//! | --- | --- |
+//! | [`Runner::start`] returns | `launching` (a [`StartError`] instead: `failed`/`stopped` with its `Display` as the log line) |
+//! | [`Event::Listening`] | `running` |
+//! | [`Event::Log`] | a log line at its `at`: level `info` for stdout, `error` for stderr |
+//! | [`Event::LaunchTimedOut`] | a log line saying so; the `Exited` that follows makes it `stopped` |
+//! | [`Event::Exited`] on its own | `stopped` with `PROCESS_EXITED` (its status in the log), or a new [`Runner::start`] when `auto_restart` |
+//! | TTL reached | [`RunningServer::stop`] with a grace period, then `stopped` with `TTL_EXPIRED` |
+//! | stop / restart requests | [`RunningServer::stop`] (then a new start for restart) |
+//! | metrics | [`RunningServer::cpu_and_memory`], CPU percent from two samples |
+//!
 //! ```no_run
 //! use std::time::Duration;
 //! use playflow_runner::{BuildCache, Event, GameSpec, PortSpec, Protocol, Runner, RunnerConfig};
