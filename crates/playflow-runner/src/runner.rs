@@ -336,7 +336,8 @@ impl Runner {
             groups.push(Arc::downgrade(&group));
         }
 
-        let (events, receiver) = mpsc::channel(EVENT_BUFFER);
+        let (sender, receiver) = mpsc::channel(EVENT_BUFFER);
+        let events = Events::new(sender);
         let (exit_sender, exit) = watch::channel(None);
         let mut tasks = Vec::new();
         let mut ports = Vec::with_capacity(spec.ports.len());
@@ -390,7 +391,6 @@ impl Runner {
                     Ok(status) => Exit::from_status(status),
                     Err(_) => Exit::Signal(Signal::SIGKILL as i32),
                 };
-                let at = Utc::now();
                 // Whatever the game left behind goes with it, as when a machine stops.
                 group.sweep();
                 let _ = exit_sender.send(Some(status));
@@ -400,7 +400,7 @@ impl Runner {
                     }
                 };
                 let _ = tokio::time::timeout(DRAIN_TIMEOUT, drain).await;
-                let _ = events.send(Event::Exited { at, status }).await;
+                events.send(|at| Event::Exited { at, status }).await;
             })
         };
         tasks.push(supervisor.abort_handle());
@@ -688,7 +688,7 @@ fn spawn_error(executable: &str, error: io::Error) -> StartError {
 }
 
 /// Turns a pipe into `Log` events, one per line (cut at [`MAX_LINE`]).
-async fn read_lines(pipe: impl AsyncRead + Unpin, stream: Stream, events: mpsc::Sender<Event>) {
+async fn read_lines(pipe: impl AsyncRead + Unpin, stream: Stream, events: Events) {
     let mut reader = BufReader::with_capacity(MAX_LINE, pipe);
     let mut line: Vec<u8> = Vec::new();
     let mut cut = false;
@@ -710,14 +710,27 @@ async fn read_lines(pipe: impl AsyncRead + Unpin, stream: Stream, events: mpsc::
         reader.consume(used);
         if ends_line {
             let text = finish_line(&mut line, &mut cut);
-            if events.send(log(stream, text)).await.is_err() {
+            if !events
+                .send(|at| Event::Log {
+                    at,
+                    stream,
+                    line: text,
+                })
+                .await
+            {
                 return drain(reader).await;
             }
         }
     }
     if !line.is_empty() {
         let text = finish_line(&mut line, &mut cut);
-        let _ = events.send(log(stream, text)).await;
+        events
+            .send(|at| Event::Log {
+                at,
+                stream,
+                line: text,
+            })
+            .await;
     }
 }
 
@@ -746,11 +759,31 @@ fn finish_line(line: &mut Vec<u8>, cut: &mut bool) -> String {
     text
 }
 
-fn log(stream: Stream, line: String) -> Event {
-    Event::Log {
-        at: Utc::now(),
-        stream,
-        line,
+/// A server's event sender that stamps each event as it enters the queue, under a lock, so that
+/// timestamps never go backwards in the order events are received (stdout, stderr and the
+/// supervisor send from different tasks).
+#[derive(Clone)]
+struct Events {
+    sender: mpsc::Sender<Event>,
+    order: Arc<Mutex<()>>,
+}
+
+impl Events {
+    fn new(sender: mpsc::Sender<Event>) -> Events {
+        Events {
+            sender,
+            order: Arc::default(),
+        }
+    }
+
+    /// Waits for room, then queues `make(now)`; `false` once nobody receives.
+    async fn send(&self, make: impl FnOnce(chrono::DateTime<Utc>) -> Event) -> bool {
+        let Ok(permit) = self.sender.reserve().await else {
+            return false;
+        };
+        let _ordered = self.order.lock().unwrap_or_else(|p| p.into_inner());
+        permit.send(make(Utc::now()));
+        true
     }
 }
 
@@ -766,7 +799,7 @@ async fn watch_launch(
     grace: Duration,
     group: Arc<ProcessGroup>,
     exit: watch::Receiver<Option<Exit>>,
-    events: mpsc::Sender<Event>,
+    events: Events,
 ) {
     // Quick polls at first (most servers bind within milliseconds), slower later.
     let mut pause = Duration::from_millis(1);
@@ -781,18 +814,16 @@ async fn watch_launch(
         .await
         .unwrap_or(false);
         if listening && exit.borrow().is_none() {
-            let _ = events
-                .send(Event::Listening {
-                    at: Utc::now(),
-                    after: spawned.elapsed(),
-                })
-                .await;
+            let after = spawned.elapsed();
+            events.send(|at| Event::Listening { at, after }).await;
             return;
         }
         if let Some(limit) = launch_timeout
             && spawned.elapsed() >= limit
         {
-            let _ = events.send(Event::LaunchTimedOut { after: limit }).await;
+            events
+                .send(|_| Event::LaunchTimedOut { after: limit })
+                .await;
             group.stop(grace, exit).await;
             return;
         }
