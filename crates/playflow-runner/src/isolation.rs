@@ -30,8 +30,13 @@ use tokio::sync::oneshot;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Isolation {
-    /// Each game process has its own network namespace; its internal ports are its own.
+    /// Each game process has its own network namespace; its internal ports are its own (the
+    /// runner has root or `CAP_SYS_ADMIN` and enters the namespaces itself).
     Namespaces,
+    /// Each game process has its own user and network namespaces, made without root where the
+    /// kernel allows unprivileged user namespaces; a small helper process inside each one hands
+    /// the relay its sockets.
+    UserNamespaces,
     /// Game processes share the host's network: internal ports are bound on the host as they are,
     /// so two servers on one internal port conflict (the second one's bind fails, and it never
     /// becomes listening). `reason` says why namespaces are not available.
@@ -42,34 +47,37 @@ pub enum Isolation {
 }
 
 impl Isolation {
-    /// Finds out whether this process can create a network namespace, bring its loopback up and
-    /// enter namespaces (needs `CAP_SYS_ADMIN` and `CAP_NET_ADMIN`, e.g. root).
+    /// Finds out how this process can isolate game servers: network namespaces it enters itself
+    /// (root, or `CAP_SYS_ADMIN` + `CAP_NET_ADMIN`), else user namespaces (unprivileged, where
+    /// the kernel allows), else none.
     ///
     /// ```
     /// let isolation = playflow_runner::Isolation::probe();
     /// assert!(matches!(
     ///     isolation,
-    ///     playflow_runner::Isolation::Namespaces | playflow_runner::Isolation::SharedHost { .. }
+    ///     playflow_runner::Isolation::Namespaces
+    ///         | playflow_runner::Isolation::UserNamespaces
+    ///         | playflow_runner::Isolation::SharedHost { .. }
     /// ));
     /// ```
     pub fn probe() -> Isolation {
-        // unshare(CLONE_NEWNET) moves only the calling thread: a throwaway thread tries the
-        // whole round trip (new namespace, loopback up, back into the host's namespace).
-        let outcome = std::thread::spawn(|| -> io::Result<()> {
-            let host = File::open("/proc/thread-self/ns/net")?;
-            unshare(CloneFlags::CLONE_NEWNET).map_err(|e| annotate("unshare(CLONE_NEWNET)", e))?;
-            loopback_up().map_err(|e| io::Error::new(e.kind(), format!("bringing lo up: {e}")))?;
-            setns(host.as_fd(), CloneFlags::CLONE_NEWNET).map_err(|e| annotate("setns", e))?;
-            Ok(())
-        })
-        .join();
-        match outcome {
-            Ok(Ok(())) => Isolation::Namespaces,
-            Ok(Err(error)) => Isolation::SharedHost {
-                reason: format!("{error} (network namespaces need root or CAP_SYS_ADMIN)"),
-            },
-            Err(_) => Isolation::SharedHost {
-                reason: "the namespace probe panicked".to_owned(),
+        match probe_network_namespaces() {
+            Ok(()) => Isolation::Namespaces,
+            Err(root) => Isolation::probe_user_namespaces(Some(root)),
+        }
+    }
+
+    /// User namespaces, or the shared host with both reasons.
+    pub(crate) fn probe_user_namespaces(root: Option<String>) -> Isolation {
+        match crate::userns::probe() {
+            Ok(()) => Isolation::UserNamespaces,
+            Err(error) => Isolation::SharedHost {
+                reason: match root {
+                    Some(root) => format!(
+                        "{root} (network namespaces need root or CAP_SYS_ADMIN), and user namespaces are not available either ({error})"
+                    ),
+                    None => format!("user namespaces are not available ({error})"),
+                },
             },
         }
     }
@@ -77,11 +85,29 @@ impl Isolation {
     /// Whether each game process gets its own network namespace.
     ///
     /// ```
-    /// let isolated = playflow_runner::Isolation::Namespaces.is_isolated();
-    /// assert!(isolated);
+    /// assert!(playflow_runner::Isolation::Namespaces.is_isolated());
+    /// assert!(playflow_runner::Isolation::UserNamespaces.is_isolated());
     /// ```
     pub fn is_isolated(&self) -> bool {
-        matches!(self, Isolation::Namespaces)
+        matches!(self, Isolation::Namespaces | Isolation::UserNamespaces)
+    }
+}
+
+/// unshare(CLONE_NEWNET) moves only the calling thread: a throwaway thread tries the whole round
+/// trip (new namespace, loopback up, back into the host's namespace).
+fn probe_network_namespaces() -> Result<(), String> {
+    let outcome = std::thread::spawn(|| -> io::Result<()> {
+        let host = File::open("/proc/thread-self/ns/net")?;
+        unshare(CloneFlags::CLONE_NEWNET).map_err(|e| annotate("unshare(CLONE_NEWNET)", e))?;
+        loopback_up().map_err(|e| io::Error::new(e.kind(), format!("bringing lo up: {e}")))?;
+        setns(host.as_fd(), CloneFlags::CLONE_NEWNET).map_err(|e| annotate("setns", e))?;
+        Ok(())
+    })
+    .join();
+    match outcome {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(error)) => Err(error.to_string()),
+        Err(_) => Err("the namespace probe panicked".to_owned()),
     }
 }
 
@@ -90,6 +116,9 @@ impl fmt::Display for Isolation {
         match self {
             Isolation::Namespaces => f.write_str(
                 "game servers run in their own network namespaces: each one's internal ports are its own",
+            ),
+            Isolation::UserNamespaces => f.write_str(
+                "game servers run in their own user and network namespaces (no root needed): each one's internal ports are its own",
             ),
             Isolation::SharedHost { reason } => write!(
                 f,

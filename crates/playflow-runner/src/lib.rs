@@ -24,10 +24,11 @@
 //!
 //! [`Isolation::probe`] (run by [`Runner::new`]) decides once: with root (or `CAP_SYS_ADMIN` +
 //! `CAP_NET_ADMIN`) every game gets its own network namespace, so two servers can both bind
-//! 7777; otherwise games share the host network, and a second server on the same internal port
-//! fails its bind (its log says so, and it never becomes `Listening`). Network namespaces
-//! through an unprivileged user namespace are not used: the runner would need `CAP_SYS_ADMIN`
-//! in its own namespace to enter them (`setns`).
+//! 7777. Without root, where the kernel allows unprivileged user namespaces, every game gets its
+//! own user + network namespace, and a tiny helper forked inside it hands the relay its sockets
+//! (the runner cannot `setns` there without `CAP_SYS_ADMIN`). Otherwise games share the host
+//! network, and a second server on the same internal port fails its bind (its log says so, and
+//! it never becomes `Listening`).
 //!
 //! # No orphans
 //!
@@ -90,6 +91,7 @@ mod runner;
 mod server;
 mod spec;
 mod tls;
+mod userns;
 
 pub use build_cache::{BuildCache, BuildError, UnpackedBuild};
 pub use isolation::Isolation;

@@ -18,6 +18,7 @@ use tokio::time::timeout;
 use tokio_rustls::TlsAcceptor;
 
 use crate::isolation::{Namespace, NamespaceWorker, NamespacedSocket, SocketKind};
+use crate::userns::SocketHelper;
 
 /// At most this many relayed TCP connections per port; further ones are closed at once.
 const MAX_TCP_CONNECTIONS: usize = 1024;
@@ -40,6 +41,8 @@ pub(crate) enum Target {
         namespace: Option<Namespace>,
         worker: NamespaceWorker,
     },
+    /// Inside the game's user and network namespaces, through its socket helper.
+    Helper(SocketHelper),
     /// On the host's network (no isolation).
     Host,
 }
@@ -52,6 +55,7 @@ impl Inner {
     async fn namespaced(&self, kind: SocketKind) -> io::Result<Option<NamespacedSocket>> {
         match &self.target {
             Target::Host => Ok(None),
+            Target::Helper(helper) => helper.socket(kind).await.map(Some),
             Target::Namespace {
                 namespace: Some(namespace),
                 worker,

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -23,6 +24,7 @@ use crate::relay::{self, Inner, Target};
 use crate::server::{BoundPort, Event, RunningServer, Stream};
 use crate::spec::{GameSpec, Protocol};
 use crate::tls::Certificate;
+use crate::userns;
 
 /// Longest log line kept; the rest of the line is dropped.
 const MAX_LINE: usize = 8 * 1024;
@@ -47,8 +49,11 @@ pub struct RunnerConfig {
     /// How long a UDP peer may stay silent (both ways) before its inner socket is dropped.
     pub udp_idle_timeout: Duration,
     /// Force the shared host network even where namespaces work (to see what users without
-    /// root get).
+    /// isolation get).
     pub force_shared_host: bool,
+    /// Use user namespaces even where plain network namespaces work (to try the unprivileged
+    /// path as root).
+    pub prefer_user_namespaces: bool,
 }
 
 impl Default for RunnerConfig {
@@ -57,6 +62,7 @@ impl Default for RunnerConfig {
             folder: None,
             udp_idle_timeout: Duration::from_secs(60),
             force_shared_host: false,
+            prefer_user_namespaces: false,
         }
     }
 }
@@ -93,6 +99,18 @@ impl RunnerConfig {
     /// ```
     pub fn force_shared_host(mut self, shared: bool) -> RunnerConfig {
         self.force_shared_host = shared;
+        self
+    }
+
+    /// Uses user namespaces (and their socket helpers) even where the runner could enter plain
+    /// network namespaces itself.
+    ///
+    /// ```
+    /// let config = playflow_runner::RunnerConfig::default().prefer_user_namespaces(true);
+    /// assert!(config.prefer_user_namespaces);
+    /// ```
+    pub fn prefer_user_namespaces(mut self, prefer: bool) -> RunnerConfig {
+        self.prefer_user_namespaces = prefer;
         self
     }
 }
@@ -217,6 +235,8 @@ impl Runner {
             Isolation::SharedHost {
                 reason: "asked for by the configuration".to_owned(),
             }
+        } else if config.prefer_user_namespaces {
+            Isolation::probe_user_namespaces(None)
         } else {
             Isolation::probe()
         };
@@ -314,7 +334,24 @@ impl Runner {
             )?);
         }
         let isolated = self.shared.isolation.is_isolated();
-        let command = command(&spec, &executable, &current_dir, isolated);
+        // The helper's end of the socket channel must stay open until the child has forked it.
+        let (helper, helper_end) = match self.shared.isolation {
+            Isolation::UserNamespaces => {
+                let (helper, end) =
+                    userns::channel().map_err(io_error("creating the socket helper channel"))?;
+                (Some(helper), Some(end))
+            }
+            _ => (None, None),
+        };
+        let how = match (&self.shared.isolation, &helper_end) {
+            (Isolation::Namespaces, _) => ChildIsolation::Network,
+            (Isolation::UserNamespaces, Some(end)) => ChildIsolation::User {
+                maps: userns::IdMaps::of_this_process(),
+                helper: end.as_raw_fd(),
+            },
+            _ => ChildIsolation::None,
+        };
+        let command = command(&spec, &executable, &current_dir, how);
         let executable = spec.executable.display().to_string();
         let mut child = self
             .shared
@@ -322,9 +359,10 @@ impl Runner {
             .spawn(command)
             .await
             .map_err(|error| spawn_error(&executable, error))?;
+        drop(helper_end);
         let spawned = Instant::now();
         let pid = child.id().unwrap_or_default();
-        let namespace = if isolated {
+        let namespace = if self.shared.namespaces.is_some() {
             isolation::open_namespace(pid).ok()
         } else {
             None
@@ -343,12 +381,13 @@ impl Runner {
         let mut ports = Vec::with_capacity(spec.ports.len());
         for (port, listener) in spec.ports.iter().zip(listeners) {
             let inner = Arc::new(Inner {
-                target: match &self.shared.namespaces {
-                    Some(worker) => Target::Namespace {
+                target: match (&self.shared.namespaces, &helper) {
+                    (Some(worker), _) => Target::Namespace {
                         namespace: namespace.clone(),
                         worker: worker.clone(),
                     },
-                    None => Target::Host,
+                    (None, Some(helper)) => Target::Helper(helper.clone()),
+                    (None, None) => Target::Host,
                 },
                 port: port.internal_port,
             });
@@ -622,13 +661,26 @@ fn bind_external(
     }
 }
 
+/// What the child does about its network between fork and exec.
+enum ChildIsolation {
+    /// Stays on the host's network.
+    None,
+    /// A new network namespace (the runner enters it with `setns`).
+    Network,
+    /// New user + network namespaces, and a socket helper forked inside them.
+    User {
+        maps: userns::IdMaps,
+        helper: std::os::fd::RawFd,
+    },
+}
+
 /// The game's command: argv from `startup_args`, a clean environment, its own process group,
 /// death with its parent, and (when isolated) its own network namespace.
 fn command(
     spec: &GameSpec,
     executable: &Path,
     current_dir: &Path,
-    isolated: bool,
+    isolation: ChildIsolation,
 ) -> tokio::process::Command {
     let args = spec.startup_args.clone().unwrap_or_default();
     let mut command = tokio::process::Command::new(executable);
@@ -658,8 +710,15 @@ fn command(
             if nix::unistd::getppid() != parent {
                 return Err(io::Error::from_raw_os_error(libc::ESRCH));
             }
-            if isolated {
-                isolation::isolate_in_child()?;
+            match &isolation {
+                ChildIsolation::None => {}
+                ChildIsolation::Network => isolation::isolate_in_child()?,
+                ChildIsolation::User { maps, helper } => {
+                    userns::enter_in_child(maps)?;
+                    // New credentials may clear the death signal: set it again.
+                    nix::sys::prctl::set_pdeathsig(Signal::SIGKILL)?;
+                    userns::fork_helper(*helper)?;
+                }
             }
             Ok(())
         });

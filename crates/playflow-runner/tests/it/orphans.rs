@@ -51,7 +51,14 @@ async fn helper_owning_a_server() {
         return;
     }
     let root = tempfile::tempdir().unwrap();
-    let runner = runner();
+    let runner = if std::env::var_os("PLAYFLOW_RUNNER_HELPER_USERNS").is_some() {
+        playflow_runner::Runner::new(
+            playflow_runner::RunnerConfig::default().prefer_user_namespaces(true),
+        )
+        .unwrap()
+    } else {
+        runner()
+    };
     let mut server = runner
         .start(echo_spec(root.path(), "a", "--udp 7777").port(udp("game", 7777)))
         .await
@@ -63,7 +70,20 @@ async fn helper_owning_a_server() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_of_the_owning_process_kills_its_servers() {
-    let mut helper = Command::new(std::env::current_exe().unwrap())
+    kill_9_of_the_owner(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_of_the_owning_process_kills_its_servers_in_user_namespaces() {
+    kill_9_of_the_owner(true).await;
+}
+
+async fn kill_9_of_the_owner(user_namespaces: bool) {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    if user_namespaces {
+        command.env("PLAYFLOW_RUNNER_HELPER_USERNS", "1");
+    }
+    let mut helper = command
         .args([
             "orphans::helper_owning_a_server",
             "--exact",
@@ -95,4 +115,12 @@ async fn kill_9_of_the_owning_process_kills_its_servers() {
         wait_gone(pid).await,
         "game {pid} outlived the kill -9 of its runner's process"
     );
+    // Its whole group too (in user namespaces: the socket helper).
+    for _ in 0..100 {
+        if group_members(pid).is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(group_members(pid), Vec::<u32>::new());
 }
