@@ -4,7 +4,11 @@
 //!
 //! ```text
 //! cargo run --release -p playflow-runner --example benchmark
+//! cargo run --release -p playflow-runner --example benchmark -- --user-namespaces
 //! ```
+//!
+//! `--user-namespaces` measures the unprivileged isolation (a socket helper per server) even
+//! when run as root.
 //!
 //! The example is its own echo server: run with `PLAYFLOW_RUNNER_ECHO=1` it serves (the same
 //! code as `playflow-echo-server`), so both measurements start the very same binary.
@@ -32,7 +36,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 async fn benchmark() -> Result<(), Box<dyn std::error::Error>> {
     let me = std::env::current_exe()?;
     let root = tempfile::tempdir()?;
-    let runner = Runner::new(RunnerConfig::default())?;
+    let user_namespaces = std::env::args().any(|arg| arg == "--user-namespaces");
+    let runner = Runner::new(RunnerConfig::default().prefer_user_namespaces(user_namespaces))?;
     println!("isolation: {}", runner.isolation());
 
     // Warm the page cache and the runner's threads.
