@@ -49,6 +49,13 @@ enum Command {
     },
     /// Check that the vendored spec, the rewrite report snapshot and the facade agree.
     Check,
+    /// Print a binding file that binds every operation and schema of a spec to the names it
+    /// has now (the start of openapi/binding.json; review before committing).
+    DeriveBinding {
+        /// The spec (default: the vendored openapi/playflow.json).
+        #[arg(long, value_name = "FILE")]
+        spec: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -59,6 +66,20 @@ fn main() -> ExitCode {
         Command::SpecDiff { old, new } => spec_diff(&old, &new),
         Command::Codegen { out } => codegen(&repo, out),
         Command::Check => check(&repo),
+        Command::DeriveBinding { spec } => derive_binding(&spec.unwrap_or_else(|| repo.spec())),
+    }
+}
+
+fn derive_binding(spec: &std::path::Path) -> ExitCode {
+    match read_openapi_file(spec) {
+        Ok(doc) => {
+            print!("{}", playflow_codegen::binding::derive(&doc).to_json());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -41,7 +41,7 @@ impl std::fmt::Display for ProvenanceNotWritten {
 pub fn update_spec(repo: &Repo, source: &SpecSource, today: &str) -> Result<Updated> {
     let shown = source.describe();
     let text = source.read()?;
-    let checked = check_spec(&text).with_context(|| format!("{shown} was not vendored"))?;
+    let checked = check_spec(&text, repo.load_binding()?.as_ref()).with_context(|| format!("{shown} was not vendored"))?;
 
     let spec_path = repo.spec();
     let previous = match std::fs::read_to_string(&spec_path) {

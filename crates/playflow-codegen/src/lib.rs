@@ -16,6 +16,7 @@
 //! ```
 
 pub mod generate;
+pub mod binding;
 pub mod names;
 pub mod normalize;
 pub mod out_dir;
