@@ -18,7 +18,8 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     // A build-script panic shows the message verbatim; nothing is generated.
     let generated =
-        playflow_codegen::out_dir::write(Path::new(SPEC), Some(Path::new(BINDING)), &out).unwrap_or_else(|e| panic!("{e}"));
+        playflow_codegen::out_dir::write(Path::new(SPEC), Some(Path::new(BINDING)), &out)
+            .unwrap_or_else(|e| panic!("{e}"));
     if std::env::var_os("PLAYFLOW_CODEGEN_REPORT").is_some() {
         for line in generated.normalized.report.to_string().lines() {
             println!("cargo::warning={line}");

@@ -119,7 +119,9 @@ fn binding(repo: &Repo, checked: &crate::spec_check::CheckedSpec, out: &mut Chec
     };
     let mut problems = Vec::new();
     for (route, name) in &report.new_operations {
-        problems.push(format!("operation `{route}` is not bound (it would be `{name}`)"));
+        problems.push(format!(
+            "operation `{route}` is not bound (it would be `{name}`)"
+        ));
     }
     for name in &report.new_schemas {
         problems.push(format!("schema `{name}` is not bound"));
@@ -128,7 +130,9 @@ fn binding(repo: &Repo, checked: &crate::spec_check::CheckedSpec, out: &mut Chec
         problems.push(format!("bound operation `{route}` is not in the spec"));
     }
     for (name, location) in &report.missing_schemas {
-        problems.push(format!("bound schema `{name}` ({location}) is not in the spec"));
+        problems.push(format!(
+            "bound schema `{name}` ({location}) is not in the spec"
+        ));
     }
     if problems.is_empty() {
         out.ok(format!(

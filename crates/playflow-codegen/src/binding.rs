@@ -244,7 +244,9 @@ fn parse_steps(text: &str) -> Result<Vec<Step>, String> {
             steps.push(Step::Property(r[..end].to_owned()));
             rest = &r[end..];
         } else {
-            return Err(format!("`{rest}`: expected `.name`, `[]`, `{{}}`, `|N` or `&N`"));
+            return Err(format!(
+                "`{rest}`: expected `.name`, `[]`, `{{}}`, `|N` or `&N`"
+            ));
         }
     }
     Ok(steps)
@@ -336,7 +338,11 @@ pub struct BindError {
 
 impl fmt::Display for BindError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the binding does not fit the spec: {}", self.problems.join("; "))
+        write!(
+            f,
+            "the binding does not fit the spec: {}",
+            self.problems.join("; ")
+        )
     }
 }
 
@@ -433,7 +439,9 @@ fn bind_operations(
     *paths = renamed_paths;
     for (i, m) in matched.iter().enumerate() {
         if !m {
-            report.missing_operations.push(binding.operations[i].0.clone());
+            report
+                .missing_operations
+                .push(binding.operations[i].0.clone());
         }
     }
 }
@@ -468,7 +476,10 @@ fn rename_path_params(item: &mut Value, path: &str, ours: &str) -> usize {
         rename_list(list);
     }
     for method in METHODS {
-        if let Some(list) = item.get_mut(*method).and_then(|op| op.get_mut("parameters")) {
+        if let Some(list) = item
+            .get_mut(*method)
+            .and_then(|op| op.get_mut("parameters"))
+        {
             rename_list(list);
         }
     }
@@ -664,9 +675,7 @@ fn find(doc: &Value, location: &Location) -> Result<Slot, ()> {
                 format!("{pointer}/{key}/{index}")
             }
             Step::AllOf(n) => {
-                node.get("allOf")
-                    .and_then(|l| l.get(*n))
-                    .ok_or(())?;
+                node.get("allOf").and_then(|l| l.get(*n)).ok_or(())?;
                 format!("{pointer}/allOf/{n}")
             }
         };
@@ -738,13 +747,11 @@ fn shared_status(responses: &Map<String, Value>, class: char) -> Option<String> 
         .filter(|(c, _)| c.starts_with(class) && !c.ends_with("XX"))
         .map(|(c, r)| (c, r.pointer("/content/application~1json/schema")))
         .collect();
-    let best = concrete
-        .iter()
-        .max_by_key(|(code, schema)| {
-            let shared = concrete.iter().filter(|(_, s)| s == schema).count();
-            // Ties go to the first status.
-            (shared, std::cmp::Reverse(*code))
-        })?;
+    let best = concrete.iter().max_by_key(|(code, schema)| {
+        let shared = concrete.iter().filter(|(_, s)| s == schema).count();
+        // Ties go to the first status.
+        (shared, std::cmp::Reverse(*code))
+    })?;
     Some(best.0.clone())
 }
 

@@ -345,7 +345,8 @@ pub fn normalize(input: &Value) -> Result<Normalized> {
     let components = root.get("components").cloned().unwrap_or(json!({}));
     if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
-            let result = normalize_responses_shape(item, &child("/paths", path), &components, &mut report);
+            let result =
+                normalize_responses_shape(item, &child("/paths", path), &components, &mut report);
             report.keep(result);
         }
     }
@@ -397,7 +398,11 @@ fn split_nullable_components(root: &mut Map<String, Value>, report: &mut Report)
             let Some(list) = obj.get(key).and_then(Value::as_array) else {
                 continue;
             };
-            let rest: Vec<Value> = list.iter().filter(|b| !is_null_schema(b)).cloned().collect();
+            let rest: Vec<Value> = list
+                .iter()
+                .filter(|b| !is_null_schema(b))
+                .cloned()
+                .collect();
             if rest.len() == list.len() || rest.is_empty() {
                 continue;
             }
@@ -521,7 +526,8 @@ fn normalize_components(
         .and_then(Value::as_object_mut)
     {
         for (name, body) in items.iter_mut() {
-            let result = normalize_request_body(body, &child("/components/requestBodies", name), report);
+            let result =
+                normalize_request_body(body, &child("/components/requestBodies", name), report);
             report.keep(result);
         }
     }
@@ -530,7 +536,8 @@ fn normalize_components(
         .and_then(Value::as_object_mut)
     {
         for (name, response) in items.iter_mut() {
-            let result = normalize_response(response, &child("/components/responses", name), report);
+            let result =
+                normalize_response(response, &child("/components/responses", name), report);
             report.keep(result);
         }
     }
@@ -593,7 +600,8 @@ fn normalize_operation(
     }
     if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
         for (code, response) in responses.iter_mut() {
-            let result = normalize_response(response, &child(&child(ptr, "responses"), code), report);
+            let result =
+                normalize_response(response, &child(&child(ptr, "responses"), code), report);
             report.keep(result);
         }
     }
@@ -668,7 +676,8 @@ fn normalize_request_body(body: &mut Value, ptr: &str, report: &mut Report) -> R
 fn normalize_response(response: &mut Value, ptr: &str, report: &mut Report) -> Result<()> {
     if let Some(headers) = response.get_mut("headers").and_then(Value::as_object_mut) {
         for (name, header) in headers.iter_mut() {
-            let result = normalize_schema_holder(header, &child(&child(ptr, "headers"), name), report);
+            let result =
+                normalize_schema_holder(header, &child(&child(ptr, "headers"), name), report);
             report.keep(result);
         }
     }
@@ -1035,8 +1044,7 @@ impl Hoist<'_> {
         if !is_open_enum_candidate(node) {
             return self.below(node, name, ptr);
         }
-        if self.existing.iter().any(|n| n == name) || self.hoisted.iter().any(|(n, _)| n == name)
-        {
+        if self.existing.iter().any(|n| n == name) || self.hoisted.iter().any(|(n, _)| n == name) {
             return fail(
                 ptr,
                 format!("an inline enum whose hoisted name `{name}` is already taken"),

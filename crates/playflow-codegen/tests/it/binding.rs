@@ -107,10 +107,19 @@ fn an_additive_variant_reports_the_new_operation_and_keeps_every_name() {
             "getApiV3ServersByInstanceIdSnapshots".to_string()
         )]
     );
-    assert!(r.missing_operations.is_empty() && r.missing_schemas.is_empty(), "{r}");
+    assert!(
+        r.missing_operations.is_empty() && r.missing_schemas.is_empty(),
+        "{r}"
+    );
     assert!(r.new_schemas.is_empty(), "{r}");
-    assert!(g.client.contains("pub region_label: ::std::option::Option<::std::string::String>"));
-    assert!(g.client.contains("pub priority: ::std::option::Option<i64>"));
+    assert!(
+        g.client
+            .contains("pub region_label: ::std::option::Option<::std::string::String>")
+    );
+    assert!(
+        g.client
+            .contains("pub priority: ::std::option::Option<i64>")
+    );
     assert!(g.open_enums.contains("Hibernating = \"hibernating\""));
     assert!(
         g.client
@@ -158,10 +167,18 @@ fn a_zod_to_openapi_document_generates() {
     assert!(r.missing_operations.is_empty(), "{r}");
     assert!(r.new_operations.is_empty(), "{r}");
     let counts = g.normalized.report.counts();
-    assert_eq!(counts.get("nullable-component-split"), Some(&1), "{counts:?}");
+    assert_eq!(
+        counts.get("nullable-component-split"),
+        Some(&1),
+        "{counts:?}"
+    );
     assert_eq!(counts.get("property-names-dropped"), Some(&1), "{counts:?}");
     // The nested enum is open, the nullable component a plain struct used as an Option.
-    assert!(g.open_enums.contains("ServerHealthState {"), "{}", g.open_enums);
+    assert!(
+        g.open_enums.contains("ServerHealthState {"),
+        "{}",
+        g.open_enums
+    );
     assert!(g.client.contains("pub struct PoolConfig {"));
     assert!(
         g.client
@@ -187,10 +204,9 @@ fn body(schema: Value) -> Value {
 
 #[test]
 fn path_parameters_are_matched_by_position_and_renamed_to_ours() {
-    let binding = Binding::from_json(
-        r#"{ "operations": { "DELETE /a/{a_id}/b/{b_id}": "deleteB" } }"#,
-    )
-    .unwrap();
+    let binding =
+        Binding::from_json(r#"{ "operations": { "DELETE /a/{a_id}/b/{b_id}": "deleteB" } }"#)
+            .unwrap();
     let param = |name: &str| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } });
     let mut d = doc(
         json!({ "/a/{x}/b/{y}": {
@@ -214,7 +230,10 @@ fn an_unbound_operation_gets_a_name_from_its_route_and_is_reported() {
         json!({}),
     );
     let r = bind(&mut d, &Binding::default()).unwrap();
-    assert_eq!(d["paths"]["/things/{id}"]["get"]["operationId"], "getThingsById");
+    assert_eq!(
+        d["paths"]["/things/{id}"]["get"]["operationId"],
+        "getThingsById"
+    );
     assert_eq!(
         r.new_operations,
         [("GET /things/{id}".to_string(), "getThingsById".to_string())]
@@ -227,7 +246,8 @@ fn an_inline_schema_is_hoisted_under_our_name_and_its_copies_refer_to_it() {
         r#"{ "schemas": { "Owner": "GET /things 200 .owner", "Kind": "GET /things 200 .kind" } }"#,
     )
     .unwrap();
-    let owner = json!({ "type": ["object", "null"], "properties": { "name": { "type": "string" } } });
+    let owner =
+        json!({ "type": ["object", "null"], "properties": { "name": { "type": "string" } } });
     let kind = json!({ "type": "string", "enum": ["a", "b"] });
     let mut d = doc(
         json!({ "/things": { "get": { "responses": { "200": body(json!({
@@ -243,14 +263,20 @@ fn an_inline_schema_is_hoisted_under_our_name_and_its_copies_refer_to_it() {
         schemas["Owner"],
         json!({ "type": "object", "properties": { "name": { "type": "string" } } })
     );
-    let props = &d["paths"]["/things"]["get"]["responses"]["200"]["content"]["application/json"]
-        ["schema"]["properties"];
+    let props = &d["paths"]["/things"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        ["properties"];
     assert_eq!(
         props["owner"],
         json!({ "anyOf": [{ "$ref": "#/components/schemas/Owner" }, { "type": "null" }] })
     );
-    assert_eq!(props["kind"], json!({ "$ref": "#/components/schemas/Kind" }));
-    assert_eq!(props["other_kind"], json!({ "$ref": "#/components/schemas/Kind" }));
+    assert_eq!(
+        props["kind"],
+        json!({ "$ref": "#/components/schemas/Kind" })
+    );
+    assert_eq!(
+        props["other_kind"],
+        json!({ "$ref": "#/components/schemas/Kind" })
+    );
     assert_eq!((r.schemas_hoisted, r.copies_replaced), (2, 1));
 }
 
@@ -313,8 +339,8 @@ fn one_upstream_schema_bound_twice_is_split() {
 
 #[test]
 fn a_malformed_binding_file_names_the_entry() {
-    let err = Binding::from_json(r#"{ "schemas": { "Thing": "GET /things 200 .a[x]" } }"#)
-        .unwrap_err();
+    let err =
+        Binding::from_json(r#"{ "schemas": { "Thing": "GET /things 200 .a[x]" } }"#).unwrap_err();
     assert!(err.contains("`Thing`"), "{err}");
     let err = Binding::from_json(r#"{ "operations": { "FETCH /things": "x" } }"#).unwrap_err();
     assert!(err.contains("FETCH /things"), "{err}");

@@ -11,6 +11,7 @@ mod constructs;
 mod document_keywords;
 mod enums;
 mod errors;
+mod growable;
 mod request_bodies;
 mod responses;
 mod schema_keywords;

@@ -190,8 +190,12 @@ fn the_report_matches_the_committed_snapshot() {
 fn the_build_used_the_same_normalization() {
     let (_, out) = normalized();
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let generated = playflow_codegen::out_dir::write(std::path::Path::new(SPEC), Some(std::path::Path::new(BINDING)), dir.path())
-        .unwrap_or_else(|e| panic!("the build step fails: {e}"));
+    let generated = playflow_codegen::out_dir::write(
+        std::path::Path::new(SPEC),
+        Some(std::path::Path::new(BINDING)),
+        dir.path(),
+    )
+    .unwrap_or_else(|e| panic!("the build step fails: {e}"));
     let from_build = std::fs::read_to_string(dir.path().join(playflow_codegen::out_dir::REPORT))
         .expect("the build step writes its report");
     assert_eq!(from_build, out.report.to_string());
