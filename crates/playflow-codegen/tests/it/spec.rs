@@ -285,3 +285,20 @@ fn an_unknown_construct_in_the_spec_fails_the_build_with_its_pointer() {
          schema keyword `prefixItems`"
     );
 }
+
+/// With the vendored spec, the bound spec build.rs writes for the emulator is the vendored file
+/// itself, byte for byte (our names are the spec's, and the vendored file is in the written
+/// form the bound spec is printed in).
+#[test]
+fn the_bound_spec_of_the_vendored_spec_is_the_vendored_file() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    playflow_codegen::out_dir::write(
+        std::path::Path::new(SPEC),
+        Some(std::path::Path::new(BINDING)),
+        dir.path(),
+    )
+    .unwrap_or_else(|e| panic!("the build step fails: {e}"));
+    let bound = std::fs::read_to_string(dir.path().join(playflow_codegen::out_dir::BOUND_SPEC))
+        .expect("written");
+    assert!(bound == std::fs::read_to_string(SPEC).unwrap());
+}
