@@ -19,7 +19,8 @@ const SKIPPED: &[&str] = &["target", ".git"];
 pub struct BuildFailed {
     /// `file:line:col: error[...]: message`, one per error.
     pub errors: Vec<String>,
-    /// The breaking changes whose names the errors mention, as report lines.
+    /// The spec changes whose names the errors mention, as report lines (an additive change
+    /// breaks code that builds a generated struct by literal).
     pub causes: Vec<String>,
 }
 
@@ -34,7 +35,7 @@ impl std::fmt::Display for BuildFailed {
             writeln!(f, "  {e}")?;
         }
         if self.causes.is_empty() {
-            write!(f, "no breaking spec change names what the errors name")
+            write!(f, "no spec change names what the errors name")
         } else {
             writeln!(f, "caused by these spec changes:")?;
             for c in &self.causes {
@@ -93,12 +94,14 @@ pub fn check_with(
     Err(BuildFailed { errors, causes }.into())
 }
 
-/// The breaking changes that name something an error names (a type, field or method, in
-/// backticks in both).
+/// The changes that name something an error names (a type, field or method, in backticks in
+/// both), breaking ones first.
 fn causes(report: &ChangeReport, errors: &[String]) -> Vec<String> {
     let named: Vec<String> = errors.iter().flat_map(|e| quoted(e)).collect();
-    report
-        .breaking()
+    let (breaking, other): (Vec<_>, Vec<_>) = report.changes.iter().partition(|c| c.breaking);
+    breaking
+        .into_iter()
+        .chain(other)
         .filter(|c| {
             let mentioned = quoted(&c.detail);
             let method = crate::facade_scan::raw_method_name(&c.operation);
@@ -108,7 +111,14 @@ fn causes(report: &ChangeReport, errors: &[String]) -> Vec<String> {
                 named.iter().any(|n| n == key)
             }) || named.contains(&method)
         })
-        .map(|c| format!("`{}` ({}): {}", c.operation, c.endpoint, c.detail))
+        .map(|c| {
+            let kind = if c.breaking {
+                "breaking"
+            } else {
+                "non-breaking"
+            };
+            format!("{kind}: `{}` ({}): {}", c.operation, c.endpoint, c.detail)
+        })
         .collect()
 }
 
@@ -173,7 +183,30 @@ mod tests {
         assert_eq!(
             causes(&report, &errors),
             [
-                "`getServer` (GET /api/v3/servers/{instance_id}): response field `Server.network_ports` removed"
+                "breaking: `getServer` (GET /api/v3/servers/{instance_id}): response field `Server.network_ports` removed"
+            ]
+        );
+    }
+
+    /// An additive change breaks a struct literal: named too, as non-breaking for users.
+    #[test]
+    fn a_new_field_is_named_as_the_cause_of_a_struct_literal_missing_it() {
+        let report = ChangeReport {
+            changes: vec![Change {
+                operation: "startServer".into(),
+                endpoint: "POST /api/v3/servers/start".into(),
+                kind: ChangeKind::FieldAdded,
+                breaking: false,
+                detail: "request field `StartServerRequest.priority` added (optional, `integer`)"
+                    .into(),
+            }],
+            api_version: None,
+        };
+        let errors = ["src/servers/start.rs:310:12: error[E0063]: missing field `priority` in initializer of `raw::types::StartServerRequest`: missing `priority`".to_string()];
+        assert_eq!(
+            causes(&report, &errors),
+            [
+                "non-breaking: `startServer` (POST /api/v3/servers/start): request field `StartServerRequest.priority` added (optional, `integer`)"
             ]
         );
     }

@@ -1211,8 +1211,8 @@ fn merge_success_bodies(responses: &mut Map<String, Value>, ptr: &str, report: &
     );
 }
 
-/// Collapse different error bodies into the body of the `4XX` response (else the first error
-/// response). Each body folded in must be an object whose properties the kept body also has, so
+/// Collapse different error bodies into the body of the `4XX` response (else the body most
+/// error responses share). Each body folded in must be an object whose properties the kept body also has, so
 /// nothing a server sends is lost: `ValidationError` folds into `Error`, whose `detail` also
 /// takes the list of validation issues.
 fn merge_error_bodies(
@@ -1226,10 +1226,19 @@ fn merge_error_bodies(
         .filter(|(code, _)| is_error(code))
         .filter_map(|(code, r)| json_schema_of(r).map(|s| (code.clone(), s.clone())))
         .collect();
+    // The 4XX body, else the body most error statuses share (upstream spreads one error
+    // schema over 400, 401, ... beside a 422 of its own), ties going to the first.
+    let shared = |schema: &Value| errors.iter().filter(|(_, s)| s == schema).count();
     let Some((keep_code, keep)) = errors
         .iter()
         .find(|(code, _)| code == "4XX")
-        .or_else(|| errors.first())
+        .or_else(|| {
+            errors
+                .iter()
+                .enumerate()
+                .max_by_key(|(i, (_, s))| (shared(s), std::cmp::Reverse(*i)))
+                .map(|(_, e)| e)
+        })
         .cloned()
     else {
         return Ok(());
