@@ -111,13 +111,19 @@ fn causes(report: &ChangeReport, errors: &[String]) -> Vec<String> {
                 named.iter().any(|n| n == key)
             }) || named.contains(&method)
         })
-        .map(|c| {
-            let kind = if c.breaking {
-                "breaking"
-            } else {
-                "non-breaking"
-            };
-            format!("{kind}: `{}` ({}): {}", c.operation, c.endpoint, c.detail)
+        .fold(Vec::<(bool, String, Vec<String>)>::new(), |mut out, c| {
+            // A response field shared by several operations is one change, listed once.
+            match out.iter_mut().find(|(_, detail, _)| *detail == c.detail) {
+                Some((_, _, ops)) => ops.push(c.operation.clone()),
+                None => out.push((c.breaking, c.detail.clone(), vec![c.operation.clone()])),
+            }
+            out
+        })
+        .into_iter()
+        .map(|(breaking, detail, ops)| {
+            let kind = if breaking { "breaking" } else { "non-breaking" };
+            let ops: Vec<String> = ops.iter().map(|o| format!("`{o}`")).collect();
+            format!("{kind}: {detail} (in {})", ops.join(", "))
         })
         .collect()
 }
@@ -182,9 +188,7 @@ mod tests {
         let errors = ["src/servers/model.rs:10:5: error[E0609]: no field `network_ports` on type `types::Server`".to_string()];
         assert_eq!(
             causes(&report, &errors),
-            [
-                "breaking: `getServer` (GET /api/v3/servers/{instance_id}): response field `Server.network_ports` removed"
-            ]
+            ["breaking: response field `Server.network_ports` removed (in `getServer`)"]
         );
     }
 
@@ -206,7 +210,7 @@ mod tests {
         assert_eq!(
             causes(&report, &errors),
             [
-                "non-breaking: `startServer` (POST /api/v3/servers/start): request field `StartServerRequest.priority` added (optional, `integer`)"
+                "non-breaking: request field `StartServerRequest.priority` added (optional, `integer`) (in `startServer`)"
             ]
         );
     }
