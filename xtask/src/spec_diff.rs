@@ -195,6 +195,10 @@ impl OpDiff<'_> {
             );
         }
         self.response(old.response.as_ref(), new.response.as_ref());
+        // The facade reads error bodies too (the error classification, lobby error codes).
+        if let (Some(old), Some(new)) = (&old.error, &new.error) {
+            self.fields(&old.fields, &new.fields, Subject::Body(Side::Response));
+        }
     }
 
     fn parameters(&mut self, old: &Operation, new: &Operation) {

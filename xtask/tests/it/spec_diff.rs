@@ -773,3 +773,33 @@ fn a_renaming_does_not_hide_a_removed_field() {
         "{details:#?}"
     );
 }
+
+/// Error bodies are compared too: the facade decodes them.
+#[test]
+fn a_field_removed_from_the_error_body_is_breaking() {
+    let with_error = |detail: bool| {
+        let mut error =
+            json!({ "type": "object", "properties": { "error": { "type": "string" } } });
+        if detail {
+            error["properties"]["detail"] = json!({ "type": "string" });
+        }
+        json!({
+            "openapi": "3.1.0",
+            "info": { "title": "t", "version": "1" },
+            "paths": { "/a": { "get": { "operationId": "getA", "responses": {
+                "200": { "description": "ok" },
+                "404": { "description": "e", "content": { "application/json": {
+                    "schema": { "$ref": "#/components/schemas/Error" } } } },
+            } } } },
+            "components": { "schemas": { "Error": error } },
+        })
+    };
+    let report = diff(&with_error(true), &with_error(false));
+    assert_eq!(report.changes.len(), 1, "{:#?}", report.changes);
+    assert!(report.changes[0].breaking);
+    assert!(
+        report.changes[0].detail.contains("`Error.detail` removed"),
+        "{:#?}",
+        report.changes
+    );
+}
