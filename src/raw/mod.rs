@@ -44,4 +44,11 @@ pub use secret::Secret;
 #[cfg(feature = "mock")]
 pub mod mock;
 
+/// The spec this layer was generated from (OpenAPI 3.1), under the names of
+/// `openapi/binding.json`: whatever PlayFlow calls its operations and schemas, here they carry
+/// the operationIds and component names of this layer. For the emulator, which must serve the
+/// spec the client was generated from; not part of the public API.
+#[doc(hidden)]
+pub const BOUND_SPEC_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/playflow.bound.json"));
+
 include!(concat!(env!("OUT_DIR"), "/raw_client.rs"));

@@ -4,10 +4,17 @@
 //! (`OperationInfo::operation_id`, the operationId in snake case); traces report the path
 //! template from here instead of a concrete path.
 //!
+//! Every operation is also a constant, named after our operationId (`openapi/binding.json`)
+//! in screaming snake case, so code that means one operation names it in a way the compiler
+//! checks: a renamed or removed operation is a build error, not a silently missed string.
+//!
 //! ```
-//! let op = playflow::raw::operations::by_name("get_server").unwrap();
+//! use playflow::raw::operations::{self, GET_SERVER};
+//! let op = operations::by_name("get_server").unwrap();
+//! assert_eq!(*op, GET_SERVER);
 //! assert_eq!((op.method, op.path), ("GET", "/api/v3/servers/{instance_id}"));
 //! assert_eq!(op.operation_id, "getServer");
+//! assert_eq!(operations::SUBSCRIBE_LOBBY_EVENTS.name, "subscribe_lobby_events");
 //! ```
 
 /// One operation of the spec.

@@ -56,14 +56,15 @@ pub fn check(repo: &Repo) -> Result<CheckOutcome> {
     let shown = repo.display(&spec_path).to_string();
     let text =
         std::fs::read_to_string(&spec_path).with_context(|| format!("cannot read {shown}"))?;
-    let checked = match check_spec(&text) {
+    let checked = match check_spec(&text, repo.load_binding()?.as_ref()) {
         Ok(checked) => checked,
         Err(e) => {
             out.fail(format!("{shown}: {e:#}"));
             return Ok(out);
         }
     };
-    let ops = operations(&checked.document);
+    // Operations under our names: the facade calls the raw methods the binding names.
+    let ops = operations(&checked.generated.bound);
     let report = checked.generated.normalized.report.to_string();
     out.ok(format!(
         "{shown}: OpenAPI 3.1, {} operations; normalizes ({} rewrites) and generates",
@@ -100,8 +101,67 @@ pub fn check(repo: &Repo) -> Result<CheckOutcome> {
         Err(e) => out.fail(format!("cannot read {snapshot_shown}: {e}")),
     }
 
+    binding(repo, &checked, &mut out);
     coverage(repo, ops.keys().map(String::as_str).collect(), &mut out)?;
     Ok(out)
+}
+
+/// The binding file names every operation and schema of the vendored spec, and every name it
+/// holds is found there.
+fn binding(repo: &Repo, checked: &crate::spec_check::CheckedSpec, out: &mut CheckOutcome) {
+    let path = repo.binding();
+    let shown = repo.display(&path).to_string();
+    let Some(report) = &checked.generated.binding else {
+        out.fail(format!(
+            "{shown} is missing; start it with `cargo xtask derive-binding > {shown}`"
+        ));
+        return;
+    };
+    let mut problems = Vec::new();
+    for (route, name) in &report.new_operations {
+        problems.push(format!(
+            "operation `{route}` is not bound (it would be `{name}`)"
+        ));
+    }
+    for name in &report.new_schemas {
+        problems.push(format!("schema `{name}` is not bound"));
+    }
+    for route in &report.missing_operations {
+        problems.push(format!("bound operation `{route}` is not in the spec"));
+    }
+    for (name, location) in &report.missing_schemas {
+        problems.push(format!(
+            "bound schema `{name}` ({location}) is not in the spec"
+        ));
+    }
+    if problems.is_empty() {
+        out.ok(format!(
+            "{shown} binds every operation and schema of the spec ({} names){}",
+            binding_len(repo),
+            summary(report)
+        ));
+    } else {
+        out.fail(format!("{shown}:\n  {}", problems.join("\n  ")));
+    }
+}
+
+fn binding_len(repo: &Repo) -> usize {
+    repo.load_binding().ok().flatten().map_or(0, |b| b.len())
+}
+
+/// `; rewrote: schema-renamed 3, ...`, or nothing when the spec already has our names.
+fn summary(report: &playflow_codegen::binding::BindReport) -> String {
+    let counts: Vec<String> = report
+        .counts()
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(kind, n)| format!("{kind} {n}"))
+        .collect();
+    if counts.is_empty() {
+        String::new()
+    } else {
+        format!("; rewrote: {}", counts.join(", "))
+    }
 }
 
 fn coverage(repo: &Repo, op_ids: Vec<&str>, out: &mut CheckOutcome) -> Result<()> {

@@ -13,7 +13,8 @@ pub fn write_codegen(repo: &Repo, out: &Path) -> Result<Vec<PathBuf>> {
     let spec_path = repo.spec();
     let text = std::fs::read_to_string(&spec_path)
         .with_context(|| format!("cannot read {}", spec_path.display()))?;
-    let checked = check_spec(&text).with_context(|| format!("{}", spec_path.display()))?;
+    let checked = check_spec(&text, repo.load_binding()?.as_ref())
+        .with_context(|| format!("{}", spec_path.display()))?;
     let generated = &checked.generated;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let files = [

@@ -11,6 +11,7 @@ pub mod facade_scan;
 pub mod provenance;
 pub mod repo;
 pub mod schema_fields;
+pub mod scratch_build;
 pub mod spec_check;
 pub mod spec_diff;
 pub mod spec_model;

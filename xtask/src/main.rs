@@ -26,12 +26,20 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Fetch or read a new spec, check it, vendor it as openapi/playflow.json, record its
-    /// provenance, and print what changed.
+    /// Fetch or read a new spec, check it, build and check the whole workspace with it on a
+    /// scratch copy, and only then vendor it as openapi/playflow.json, record its provenance,
+    /// and print what changed.
     UpdateSpec {
         /// An http(s) URL or a file path.
         #[arg(long, value_name = "URL|FILE", default_value = DEFAULT_SPEC_URL)]
         from: String,
+        /// Vendor without building the workspace first (the spec is still normalized, bound
+        /// and generated).
+        #[arg(long)]
+        skip_build_check: bool,
+        /// Target folder of the scratch build (default: target/update-spec under the root).
+        #[arg(long, value_name = "DIR")]
+        scratch_target: Option<PathBuf>,
     },
     /// Print the change report between two specs as Markdown. Exit code: 0 when nothing is
     /// breaking, 1 when something is, 2 on a usage or I/O error.
@@ -49,23 +57,53 @@ enum Command {
     },
     /// Check that the vendored spec, the rewrite report snapshot and the facade agree.
     Check,
+    /// Print a binding file that binds every operation and schema of a spec to the names it
+    /// has now (the start of openapi/binding.json; review before committing).
+    DeriveBinding {
+        /// The spec (default: the vendored openapi/playflow.json).
+        #[arg(long, value_name = "FILE")]
+        spec: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let repo = cli.root.map_or_else(Repo::of_this_checkout, Repo::new);
     match cli.command {
-        Command::UpdateSpec { from } => update_spec(&repo, &from),
+        Command::UpdateSpec {
+            from,
+            skip_build_check,
+            scratch_target,
+        } => {
+            let target = (!skip_build_check).then(|| {
+                scratch_target.unwrap_or_else(|| repo.root().join("target").join("update-spec"))
+            });
+            update_spec(&repo, &from, target.as_deref())
+        }
         Command::SpecDiff { old, new } => spec_diff(&old, &new),
         Command::Codegen { out } => codegen(&repo, out),
         Command::Check => check(&repo),
+        Command::DeriveBinding { spec } => derive_binding(&spec.unwrap_or_else(|| repo.spec())),
     }
 }
 
-fn update_spec(repo: &Repo, from: &str) -> ExitCode {
+fn derive_binding(spec: &std::path::Path) -> ExitCode {
+    match read_openapi_file(spec) {
+        Ok(doc) => {
+            print!("{}", playflow_codegen::binding::derive(&doc).to_json());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn update_spec(repo: &Repo, from: &str, build_target: Option<&std::path::Path>) -> ExitCode {
     let result = SpecSource::parse(from).and_then(|source| {
         let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-        let updated = xtask::update_spec::update_spec(repo, &source, &today)?;
+        let updated = xtask::update_spec::update_spec(repo, &source, &today, build_target)?;
         Ok((source, updated))
     });
     let (source, updated) = match result {
@@ -96,6 +134,20 @@ fn update_spec(repo: &Repo, from: &str) -> ExitCode {
         ),
         None => println!("(no previous spec to compare with)"),
     }
+    if updated.build_checked {
+        println!("The workspace builds and checks with the new spec (all features, all targets).");
+    }
+    if let Some(binding) = &updated.binding {
+        for (route, name) in &binding.new_operations {
+            println!("new operation, not in openapi/binding.json: {route} (generated as `{name}`)");
+        }
+        for name in &binding.new_schemas {
+            println!("new schema, not in openapi/binding.json: {name}");
+        }
+        for (name, location) in &binding.missing_schemas {
+            println!("bound schema no longer found where bound: {name} ({location})");
+        }
+    }
     if updated.rewrite_report_changed {
         println!(
             "note: the normalizer's rewrite report no longer matches openapi/normalize-report.txt; \
@@ -109,7 +161,7 @@ fn spec_diff(old: &std::path::Path, new: &std::path::Path) -> ExitCode {
     let docs = read_openapi_file(old).and_then(|o| Ok((o, read_openapi_file(new)?)));
     match docs {
         Ok((old_doc, new_doc)) => {
-            let report = xtask::spec_diff::diff(&old_doc, &new_doc);
+            let report = xtask::spec_diff::diff_by_location(&old_doc, &new_doc);
             print!(
                 "{}",
                 report.to_markdown(&old.display().to_string(), &new.display().to_string())

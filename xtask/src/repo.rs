@@ -45,6 +45,25 @@ impl Repo {
         self.openapi_dir().join("normalize-report.txt")
     }
 
+    /// The binding file: our stable names for the spec's operations and schemas.
+    pub fn binding(&self) -> PathBuf {
+        self.openapi_dir().join("binding.json")
+    }
+
+    /// The parsed binding file; `None` when the checkout has none (then the spec's own names
+    /// are used).
+    pub fn load_binding(&self) -> anyhow::Result<Option<playflow_codegen::binding::Binding>> {
+        use anyhow::Context as _;
+        let path = self.binding();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => playflow_codegen::binding::Binding::from_json(&text)
+                .map(Some)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+
     /// Operations that stay reachable only through `playflow::raw`, each with a reason.
     pub fn allow_list(&self) -> PathBuf {
         self.openapi_dir().join("low-level-only.txt")

@@ -3,7 +3,8 @@
 use anyhow::{Result, anyhow, bail};
 use serde_json::Value;
 
-use playflow_codegen::generate::{Generated, generate};
+use playflow_codegen::binding::Binding;
+use playflow_codegen::generate::{Generated, generate_bound};
 
 /// A spec that passed every check.
 pub struct CheckedSpec {
@@ -25,8 +26,8 @@ pub fn canonical_text(document: &Value) -> String {
 }
 
 /// Check that `text` is JSON, OpenAPI 3.1.x, accepted by the normalizer, and that progenitor
-/// generates the client from it.
-pub fn check_spec(text: &str) -> Result<CheckedSpec> {
+/// generates the client from it (under the names of `binding`, when given).
+pub fn check_spec(text: &str, binding: Option<&Binding>) -> Result<CheckedSpec> {
     let document: Value =
         serde_json::from_str(text).map_err(|e| anyhow!("the spec is not valid JSON: {e}"))?;
     if !document.is_object() {
@@ -45,8 +46,8 @@ pub fn check_spec(text: &str) -> Result<CheckedSpec> {
         (None, None) => bail!("the spec has no `openapi` version field; expected OpenAPI 3.1.x"),
     }
     let canonical = canonical_text(&document);
-    let generated =
-        generate(&canonical).map_err(|e| anyhow!("code generation rejects the spec: {e}"))?;
+    let generated = generate_bound(&canonical, binding)
+        .map_err(|e| anyhow!("code generation rejects the spec: {e}"))?;
     Ok(CheckedSpec {
         document,
         canonical,

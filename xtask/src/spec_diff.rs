@@ -38,6 +38,22 @@ enum Side {
 }
 
 /// The change report from `old` to `new` (two parsed OpenAPI documents).
+/// [`diff`] after binding both documents to the names `old` has, by where things sit
+/// (operations by method and path, schemas by their place in a body; see
+/// `playflow_codegen::binding`): a pure renaming upstream reports no change.
+pub fn diff_by_location(old: &Value, new: &Value) -> ChangeReport {
+    let binding = playflow_codegen::binding::derive(old);
+    let bound = |doc: &Value| {
+        let mut doc = doc.clone();
+        match playflow_codegen::binding::bind(&mut doc, &binding) {
+            Ok(_) => doc,
+            // A document the binding cannot take is compared as it is.
+            Err(_) => doc,
+        }
+    };
+    diff(&bound(old), &bound(new))
+}
+
 pub fn diff(old: &Value, new: &Value) -> ChangeReport {
     let old_ops = operations(old);
     let new_ops = operations(new);
@@ -179,6 +195,10 @@ impl OpDiff<'_> {
             );
         }
         self.response(old.response.as_ref(), new.response.as_ref());
+        // The facade reads error bodies too (the error classification, lobby error codes).
+        if let (Some(old), Some(new)) = (&old.error, &new.error) {
+            self.fields(&old.fields, &new.fields, Subject::Body(Side::Response));
+        }
     }
 
     fn parameters(&mut self, old: &Operation, new: &Operation) {

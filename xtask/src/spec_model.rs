@@ -24,6 +24,9 @@ pub struct Operation {
     pub success_codes: Vec<String>,
     /// The first success response that has content.
     pub response: Option<Body>,
+    /// The error body the generated layer decodes: the `4XX` body, else the one most 4xx
+    /// statuses share (as the normalizer picks it).
+    pub error: Option<Body>,
 }
 
 impl Operation {
@@ -88,6 +91,7 @@ pub fn operations(doc: &Value) -> IndexMap<String, Operation> {
                     request: op.get("requestBody").and_then(|b| request_body(doc, b)),
                     success_codes,
                     response,
+                    error: error_response(doc, op),
                 },
             );
         }
@@ -176,6 +180,28 @@ fn request_body(doc: &Value, body_ref: &Value) -> Option<Body> {
     let request = deref(doc, body_ref);
     let required = request.get("required").and_then(Value::as_bool) == Some(true);
     body(doc, request.get("content"), required)
+}
+
+fn error_response(doc: &Value, op: &Value) -> Option<Body> {
+    let responses = op.get("responses")?.as_object()?;
+    let content = |r: &Value| deref(doc, r).get("content").cloned();
+    if let Some(range) = responses.get("4XX") {
+        return body(doc, content(range).as_ref(), true);
+    }
+    let concrete: Vec<Option<Value>> = responses
+        .iter()
+        .filter(|(c, _)| c.starts_with('4'))
+        .map(|(_, r)| content(r))
+        .collect();
+    let best = concrete
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, c)| {
+            let shared = concrete.iter().filter(|o| o == c).count();
+            (shared, std::cmp::Reverse(*i))
+        })?
+        .1;
+    body(doc, best.as_ref(), true)
 }
 
 fn success_response(doc: &Value, op: &Value) -> (Vec<String>, Option<Body>) {

@@ -11,7 +11,7 @@ use crate::Repo;
 use crate::change_report::ChangeReport;
 use crate::provenance::{Refresh, with_last_refreshed};
 use crate::spec_check::check_spec;
-use crate::spec_diff::diff;
+use crate::spec_diff::diff_by_location;
 use crate::spec_source::SpecSource;
 
 /// What an update did.
@@ -22,6 +22,10 @@ pub struct Updated {
     pub report: Option<ChangeReport>,
     /// Whether the normalizer's rewrite report now differs from its committed snapshot.
     pub rewrite_report_changed: bool,
+    /// What the binding file did to the new spec, with its unbound operations and schemas.
+    pub binding: Option<playflow_codegen::binding::BindReport>,
+    /// Whether the workspace was built and checked with the new spec first.
+    pub build_checked: bool,
 }
 
 /// The one failure after which something was written: the spec was replaced, then replacing
@@ -35,13 +39,22 @@ impl std::fmt::Display for ProvenanceNotWritten {
     }
 }
 
-/// Read the spec from `source`, check it, and write `openapi/playflow.json` and the "Last
+/// Read the spec from `source`, check it (normalize, bind, generate), then, when
+/// `build_target` is given, build and check the whole workspace with it on a scratch copy
+/// (with that target folder), and only then write `openapi/playflow.json` and the "Last
 /// refreshed" section of `openapi/PROVENANCE.md`. On any error nothing is written (but see
-/// [`ProvenanceNotWritten`]).
-pub fn update_spec(repo: &Repo, source: &SpecSource, today: &str) -> Result<Updated> {
+/// [`ProvenanceNotWritten`]); a failed build is a [`crate::scratch_build::BuildFailed`] naming
+/// the errors and the spec changes that caused them.
+pub fn update_spec(
+    repo: &Repo,
+    source: &SpecSource,
+    today: &str,
+    build_target: Option<&Path>,
+) -> Result<Updated> {
     let shown = source.describe();
     let text = source.read()?;
-    let checked = check_spec(&text).with_context(|| format!("{shown} was not vendored"))?;
+    let checked = check_spec(&text, repo.load_binding()?.as_ref())
+        .with_context(|| format!("{shown} was not vendored"))?;
 
     let spec_path = repo.spec();
     let previous = match std::fs::read_to_string(&spec_path) {
@@ -52,7 +65,7 @@ pub fn update_spec(repo: &Repo, source: &SpecSource, today: &str) -> Result<Upda
     let report = previous
         .as_deref()
         .and_then(|p| serde_json::from_str::<Value>(p).ok())
-        .map(|old| diff(&old, &checked.document));
+        .map(|old| diff_by_location(&old, &checked.document));
 
     let provenance_path = repo.provenance();
     let provenance = match std::fs::read_to_string(&provenance_path) {
@@ -77,6 +90,16 @@ pub fn update_spec(repo: &Repo, source: &SpecSource, today: &str) -> Result<Upda
             snapshot != checked.generated.normalized.report.to_string()
         });
 
+    if let Some(target) = build_target {
+        crate::scratch_build::check_with(
+            repo,
+            &[("openapi/playflow.json", &checked.canonical)],
+            target,
+            report.as_ref(),
+        )
+        .context("the new spec was not vendored")?;
+    }
+
     // Both files are complete on disk before either replaces its original.
     let spec_file = staged(&spec_path, &checked.canonical)?;
     let provenance_file = staged(&provenance_path, &provenance)?;
@@ -92,6 +115,8 @@ pub fn update_spec(repo: &Repo, source: &SpecSource, today: &str) -> Result<Upda
         spec_changed: previous.as_deref() != Some(checked.canonical.as_str()),
         report,
         rewrite_report_changed,
+        binding: checked.generated.binding.clone(),
+        build_checked: build_target.is_some(),
     })
 }
 

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use serde_json::Value;
 
+use crate::binding::{BindReport, Binding, bind};
 use crate::names::raw_method_name;
 use crate::normalize::{Normalized, is_open_enum_candidate, normalize};
 
@@ -27,25 +28,62 @@ pub struct Generated {
     pub open_enums: String,
     /// The normalized 3.0.3 document and the rewrite report.
     pub normalized: Normalized,
+    /// The upstream document with our names bound (still OpenAPI 3.1): what the emulator serves.
+    pub bound: Value,
+    /// What the binding did; `None` when generated without a binding file.
+    pub binding: Option<BindReport>,
 }
 
 /// Any failure of the pipeline, as a message that names where it happened.
 pub type GenError = String;
 
-/// Run the whole pipeline on the text of the vendored 3.1 spec.
+/// Run the whole pipeline on the text of the vendored 3.1 spec, with the names it has.
 pub fn generate(spec_json: &str) -> Result<Generated, GenError> {
-    let input: Value =
+    generate_bound(spec_json, None)
+}
+
+/// Choices of the generated code beyond what the spec says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Mark response-only structs `#[non_exhaustive]` (see [`crate::growable`]). Off for now:
+    /// code outside `playflow` that builds such a struct with a literal (the emulator once it
+    /// is its own crate, the integration tests, doc examples) must first switch to the
+    /// generated builders.
+    pub non_exhaustive_responses: bool,
+}
+
+/// Run the whole pipeline on the text of an upstream 3.1 spec: bind our names (see
+/// [`crate::binding`]), normalize, generate.
+pub fn generate_bound(spec_json: &str, binding: Option<&Binding>) -> Result<Generated, GenError> {
+    generate_with(spec_json, binding, Settings::default())
+}
+
+/// [`generate_bound`] with [`Settings`].
+pub fn generate_with(
+    spec_json: &str,
+    binding: Option<&Binding>,
+    settings: Settings,
+) -> Result<Generated, GenError> {
+    let mut input: Value =
         serde_json::from_str(spec_json).map_err(|e| format!("the spec is not valid JSON: {e}"))?;
+    let bind_report = match binding {
+        Some(b) => Some(bind(&mut input, b).map_err(|e| e.to_string())?),
+        None => None,
+    };
     let normalized = normalize(&input).map_err(|e| e.to_string())?;
     let spec: openapiv3::OpenAPI = serde_json::from_value(normalized.document.clone())
         .map_err(|e| format!("the normalized spec is not valid OpenAPI 3.0: {e}"))?;
     let enums = open_enum_schemas(&normalized.document);
 
-    let client = format_tokens(
-        generator(&enums)
-            .generate_tokens(&spec)
-            .map_err(|e| format!("progenitor failed on the normalized spec: {e}"))?,
-    )?;
+    let client_tokens = generator(&enums)
+        .generate_tokens(&spec)
+        .map_err(|e| format!("progenitor failed on the normalized spec: {e}"))?;
+    let mut client_file: syn::File =
+        syn::parse2(client_tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    if settings.non_exhaustive_responses {
+        crate::growable::mark_response_types(&mut client_file, &normalized.document);
+    }
+    let client = prettyplease::unparse(&client_file);
     let mock = format_tokens(
         generator(&enums)
             .httpmock(&spec, RAW_MODULE)
@@ -59,6 +97,8 @@ pub fn generate(spec_json: &str) -> Result<Generated, GenError> {
         mock,
         open_enums,
         normalized,
+        bound: input,
+        binding: bind_report,
     })
 }
 
@@ -105,7 +145,8 @@ pub struct OpenEnum {
     pub values: Vec<String>,
 }
 
-/// Every open-enum candidate among the component schemas, in document order.
+/// Every open-enum candidate among the component schemas, by name (so the generated file does
+/// not depend on the order the spec lists its components in).
 pub fn open_enum_schemas(doc: &Value) -> Vec<OpenEnum> {
     let Some(schemas) = doc
         .pointer("/components/schemas")
@@ -113,7 +154,7 @@ pub fn open_enum_schemas(doc: &Value) -> Vec<OpenEnum> {
     else {
         return Vec::new();
     };
-    schemas
+    let mut enums = schemas
         .iter()
         .filter(|(_, s)| is_open_enum_candidate(s))
         .map(|(name, s)| OpenEnum {
@@ -130,7 +171,9 @@ pub fn open_enum_schemas(doc: &Value) -> Vec<OpenEnum> {
                 .map(String::from)
                 .collect(),
         })
-        .collect()
+        .collect::<Vec<_>>();
+    enums.sort_by(|a, b| a.name.cmp(&b.name));
+    enums
 }
 
 fn variant_name(value: &str) -> String {
@@ -183,9 +226,12 @@ fn render_open_enums(enums: &[OpenEnum]) -> Result<String, GenError> {
 
 /// The operations table: progenitor tells the transport only an operation's run-time name
 /// (`OperationInfo::operation_id`, the snake-cased operationId), so traces look the path
-/// template up here.
+/// template up here. Every operation is also a constant named after its operationId in
+/// screaming snake case (`getServer` → `GET_SERVER`), so code that means one operation says so
+/// in a way the compiler checks.
 fn render_operations(doc: &Value) -> String {
-    let mut out = String::from(
+    let mut constants = String::new();
+    let mut table = String::from(
         "/// Every operation of the spec, in document order.\npub const OPERATIONS: &[Operation] = &[\n",
     );
     let paths = doc.get("paths").and_then(Value::as_object);
@@ -197,14 +243,16 @@ fn render_operations(doc: &Value) -> String {
             let Some(id) = op.get("operationId").and_then(Value::as_str) else {
                 continue;
             };
+            let constant = raw_method_name(id).trim_start_matches('_').to_uppercase();
+            let method = method.to_uppercase();
             let _ = writeln!(
-                out,
-                "    Operation {{ name: {:?}, operation_id: {id:?}, method: {:?}, path: {path:?} }},",
+                constants,
+                "/// `{method} {path}` (operationId `{id}`).\npub const {constant}: Operation = Operation {{ name: {:?}, operation_id: {id:?}, method: {method:?}, path: {path:?} }};",
                 raw_method_name(id),
-                method.to_uppercase(),
             );
+            let _ = writeln!(table, "    {constant},");
         }
     }
-    out.push_str("];\n");
-    out
+    table.push_str("];\n");
+    constants + &table
 }

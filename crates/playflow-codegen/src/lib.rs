@@ -15,7 +15,9 @@
 //! assert_eq!(generated.normalized.document["openapi"], "3.0.3");
 //! ```
 
+pub mod binding;
 pub mod generate;
+pub mod growable;
 pub mod names;
 pub mod normalize;
 pub mod out_dir;

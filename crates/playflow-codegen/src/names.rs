@@ -29,3 +29,27 @@ pub fn raw_method_name(operation_id: &str) -> String {
     }
     name
 }
+
+/// The operationId given to an operation that has none, or that the binding file does not
+/// name: the method and the path's words, parameters as `By<Name>`, in lower camel case
+/// (`GET /api/v3/servers/{instance_id}/logs` → `getApiV3ServersByInstanceIdLogs`).
+///
+/// ```
+/// use playflow_codegen::names::route_operation_id;
+/// assert_eq!(route_operation_id("get", "/api/v3/servers/{instance_id}/logs"), "getApiV3ServersByInstanceIdLogs");
+/// assert_eq!(route_operation_id("POST", "/api/v3/builds/upload-url"), "postApiV3BuildsUploadUrl");
+/// ```
+pub fn route_operation_id(method: &str, path: &str) -> String {
+    use heck::ToUpperCamelCase as _;
+    let mut id = method.to_ascii_lowercase();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => {
+                id.push_str("By");
+                id.push_str(&param.to_upper_camel_case());
+            }
+            None => id.push_str(&segment.to_upper_camel_case()),
+        }
+    }
+    id
+}

@@ -9,6 +9,8 @@ use std::fmt;
 
 use serde_json::{Map, Value, json};
 
+use crate::names::route_operation_id;
+
 /// The kinds of rewrite the normalizer makes. Their names appear in the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RewriteKind {
@@ -49,6 +51,14 @@ pub enum RewriteKind {
     /// A string property that holds a credential got `format: password`, so that its
     /// generated type redacts itself in `Debug` (see [`SECRET_PROPERTIES`]).
     SecretField,
+    /// An operation without operationId got one from its method and path
+    /// ([`crate::names::route_operation_id`]).
+    OperationIdDerived,
+    /// `propertyNames` was dropped: 3.0 has no such keyword, and map keys are strings anyway.
+    PropertyNamesDropped,
+    /// A component that was nullable as a whole became the non-null shape, and every `$ref`
+    /// to it became nullable instead, so its Rust type is `T` and its uses `Option<T>`.
+    NullableComponentSplit,
 }
 
 impl RewriteKind {
@@ -72,6 +82,9 @@ impl RewriteKind {
             Self::DefaultResponseToErrorRanges => "default-response-to-error-ranges",
             Self::RequestMediaTypesReduced => "request-media-types-reduced",
             Self::SecretField => "secret-field",
+            Self::OperationIdDerived => "operation-id-derived",
+            Self::PropertyNamesDropped => "property-names-dropped",
+            Self::NullableComponentSplit => "nullable-component-split",
         }
     }
 }
@@ -89,6 +102,9 @@ pub struct Rewrite {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
     pub rewrites: Vec<Rewrite>,
+    /// Constructs not understood, collected so that one run reports every one of them
+    /// (`normalize` then fails with all of them).
+    problems: Vec<NormalizeError>,
 }
 
 impl Report {
@@ -99,6 +115,13 @@ impl Report {
             *counts.entry(r.kind.name()).or_insert(0) += 1;
         }
         counts
+    }
+
+    /// Record the problem of a failed step and go on with the next one.
+    fn keep(&mut self, result: Result<()>) {
+        if let Err(e) = result {
+            self.problems.push(e);
+        }
     }
 
     fn push(&mut self, pointer: &str, kind: RewriteKind, detail: impl Into<String>) {
@@ -125,13 +148,27 @@ impl fmt::Display for Report {
     }
 }
 
-/// A construct the normalizer does not understand.
+/// A construct the normalizer does not understand: the first one met, and every other one
+/// found in the same run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NormalizeError {
     /// JSON pointer of the offending value in the input document.
     pub pointer: String,
     /// What was found there.
     pub construct: String,
+    /// The other problems of the document, in document order.
+    pub more: Vec<NormalizeError>,
+}
+
+impl NormalizeError {
+    /// Every problem: this one, then [`NormalizeError::more`].
+    pub fn all(&self) -> impl Iterator<Item = (&str, &str)> {
+        std::iter::once((self.pointer.as_str(), self.construct.as_str())).chain(
+            self.more
+                .iter()
+                .map(|e| (e.pointer.as_str(), e.construct.as_str())),
+        )
+    }
 }
 
 impl fmt::Display for NormalizeError {
@@ -140,7 +177,14 @@ impl fmt::Display for NormalizeError {
             f,
             "unsupported OpenAPI construct at {}: {}",
             self.pointer, self.construct
-        )
+        )?;
+        if !self.more.is_empty() {
+            write!(f, "\nand {} more:", self.more.len())?;
+            for e in &self.more {
+                write!(f, "\n  at {}: {}", e.pointer, e.construct)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -159,6 +203,7 @@ fn fail<T>(pointer: &str, construct: impl Into<String>) -> Result<T> {
     Err(NormalizeError {
         pointer: pointer.to_owned(),
         construct: construct.into(),
+        more: Vec::new(),
     })
 }
 
@@ -227,6 +272,7 @@ pub fn normalize(input: &Value) -> Result<Normalized> {
     let root = doc.as_object_mut().ok_or_else(|| NormalizeError {
         pointer: String::new(),
         construct: "the document is not a JSON object".into(),
+        more: Vec::new(),
     })?;
 
     let version = root
@@ -269,16 +315,19 @@ pub fn normalize(input: &Value) -> Result<Normalized> {
         root.insert("paths".into(), json!({}));
     }
 
+    split_nullable_components(root, &mut report);
     let mut hoisted = Vec::new();
     if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
         if components.shift_remove("pathItems").is_some() {
             return fail("/components/pathItems", "components.pathItems (3.1 only)");
         }
-        normalize_components(components, &mut report, &mut hoisted)?;
+        let result = normalize_components(components, &mut report, &mut hoisted);
+        report.keep(result);
     }
     if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
-            normalize_path_item(item, &child("/paths", path), &mut report)?;
+            let result = normalize_path_item(item, path, &mut report);
+            report.keep(result);
         }
     }
     // Hoisted enums are added last, so they do not shift the pointers recorded above.
@@ -296,13 +345,156 @@ pub fn normalize(input: &Value) -> Result<Normalized> {
     let components = root.get("components").cloned().unwrap_or(json!({}));
     if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
-            normalize_responses_shape(item, &child("/paths", path), &components, &mut report)?;
+            let result =
+                normalize_responses_shape(item, &child("/paths", path), &components, &mut report);
+            report.keep(result);
         }
+    }
+    let mut problems = std::mem::take(&mut report.problems).into_iter();
+    if let Some(mut first) = problems.next() {
+        first.more = problems.collect();
+        return Err(first);
     }
     Ok(Normalized {
         document: doc,
         report,
     })
+}
+
+/// Components nullable as a whole (`type: [T, "null"]`, `nullable: true`, or a null branch
+/// beside one other): the component becomes the non-null shape and every `$ref` to it a
+/// nullable use, as when the spec writes `anyOf: [{$ref}, {type: null}]` at each use. Otherwise
+/// progenitor makes the type itself an `Option` (`PoolConfig(Option<PoolConfigInner>)`).
+fn split_nullable_components(root: &mut Map<String, Value>, report: &mut Report) {
+    let mut used = std::collections::BTreeSet::new();
+    for value in root.values() {
+        referenced_schemas(value, &mut used);
+    }
+    let Some(schemas) = root
+        .get_mut("components")
+        .and_then(|c| c.get_mut("schemas"))
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let mut split = Vec::new();
+    for (name, schema) in schemas.iter_mut() {
+        // Only a component that is used has uses to carry its nullability.
+        let Some(obj) = schema.as_object_mut().filter(|_| used.contains(name)) else {
+            continue;
+        };
+        let mut nullable = obj.shift_remove("nullable") == Some(Value::Bool(true));
+        if let Some(types) = obj.get_mut("type").and_then(Value::as_array_mut)
+            && types.iter().any(|t| t == "null")
+        {
+            types.retain(|t| t != "null");
+            nullable = true;
+            if let [one] = types.as_slice() {
+                let one = one.clone();
+                obj.insert("type".into(), one);
+            }
+        }
+        for key in ["anyOf", "oneOf"] {
+            let Some(list) = obj.get(key).and_then(Value::as_array) else {
+                continue;
+            };
+            let rest: Vec<Value> = list
+                .iter()
+                .filter(|b| !is_null_schema(b))
+                .cloned()
+                .collect();
+            if rest.len() == list.len() || rest.is_empty() {
+                continue;
+            }
+            nullable = true;
+            obj.insert(key.into(), Value::Array(rest));
+        }
+        if nullable {
+            if let Some(values) = obj.get_mut("enum").and_then(Value::as_array_mut) {
+                values.retain(|v| !v.is_null());
+            }
+            split.push(name.clone());
+        }
+    }
+    if split.is_empty() {
+        return;
+    }
+    let refs: Vec<String> = split
+        .iter()
+        .map(|n| format!("#/components/schemas/{}", token(n)))
+        .collect();
+    let mut counts = vec![0usize; refs.len()];
+    for (_, value) in root.iter_mut() {
+        nullable_refs(value, &refs, false, &mut counts);
+    }
+    for (name, n) in split.iter().zip(counts) {
+        report.push(
+            &child("/components/schemas", name),
+            RewriteKind::NullableComponentSplit,
+            format!("{n} use(s) made nullable"),
+        );
+    }
+}
+
+/// Names of the component schemas `$ref`s below `node` point to.
+fn referenced_schemas(node: &Value, names: &mut std::collections::BTreeSet<String>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                names.insert(name.replace("~1", "/").replace("~0", "~"));
+            }
+            map.values().for_each(|v| referenced_schemas(v, names));
+        }
+        Value::Array(list) => list.iter().for_each(|v| referenced_schemas(v, names)),
+        _ => {}
+    }
+}
+
+fn nullable_refs(node: &mut Value, refs: &[String], beside_null: bool, counts: &mut [usize]) {
+    match node {
+        Value::Object(map) => {
+            let target = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| refs.iter().position(|x| x == r));
+            if let Some(i) = target {
+                if !beside_null {
+                    let reference = map.shift_remove("$ref").expect("found above");
+                    map.insert(
+                        "anyOf".into(),
+                        json!([{ "$ref": reference }, { "type": "null" }]),
+                    );
+                    counts[i] += 1;
+                }
+                return;
+            }
+            let has_null = ["anyOf", "oneOf"].iter().any(|k| {
+                map.get(*k)
+                    .and_then(Value::as_array)
+                    .is_some_and(|l| l.iter().any(is_null_schema))
+            });
+            for (key, value) in map.iter_mut() {
+                let branches = key == "anyOf" || key == "oneOf";
+                if branches && let Some(list) = value.as_array_mut() {
+                    for branch in list {
+                        nullable_refs(branch, refs, has_null, counts);
+                    }
+                } else {
+                    nullable_refs(value, refs, false, counts);
+                }
+            }
+        }
+        Value::Array(list) => {
+            for v in list {
+                nullable_refs(v, refs, false, counts);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn normalize_components(
@@ -314,15 +506,18 @@ fn normalize_components(
         let existing: Vec<String> = schemas.keys().cloned().collect();
         for (name, schema) in schemas.iter_mut() {
             let ptr = child("/components/schemas", name);
-            normalize_schema(schema, &ptr, report)?;
-            hoist_inline_enums(schema, name, &ptr, &existing, hoisted, report)?;
+            let result = normalize_schema(schema, &ptr, report);
+            report.keep(result);
+            let result = hoist_inline_enums(schema, name, &ptr, &existing, hoisted, report);
+            report.keep(result);
         }
     }
     for section in ["parameters", "headers"] {
         if let Some(items) = components.get_mut(section).and_then(Value::as_object_mut) {
             for (name, item) in items.iter_mut() {
                 let ptr = child(&child("/components", section), name);
-                normalize_schema_holder(item, &ptr, report)?;
+                let result = normalize_schema_holder(item, &ptr, report);
+                report.keep(result);
             }
         }
     }
@@ -331,7 +526,9 @@ fn normalize_components(
         .and_then(Value::as_object_mut)
     {
         for (name, body) in items.iter_mut() {
-            normalize_request_body(body, &child("/components/requestBodies", name), report)?;
+            let result =
+                normalize_request_body(body, &child("/components/requestBodies", name), report);
+            report.keep(result);
         }
     }
     if let Some(items) = components
@@ -339,7 +536,9 @@ fn normalize_components(
         .and_then(Value::as_object_mut)
     {
         for (name, response) in items.iter_mut() {
-            normalize_response(response, &child("/components/responses", name), report)?;
+            let result =
+                normalize_response(response, &child("/components/responses", name), report);
+            report.keep(result);
         }
     }
     Ok(())
@@ -349,7 +548,8 @@ const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-fn normalize_path_item(item: &mut Value, ptr: &str, report: &mut Report) -> Result<()> {
+fn normalize_path_item(item: &mut Value, path: &str, report: &mut Report) -> Result<()> {
+    let ptr = &child("/paths", path);
     let Some(item) = item.as_object_mut() else {
         return fail(ptr, "a path item that is not an object");
     };
@@ -362,29 +562,47 @@ fn normalize_path_item(item: &mut Value, ptr: &str, report: &mut Report) -> Resu
             "parameters" => normalize_parameters(value, &p, report)?,
             "summary" | "description" | "servers" => {}
             k if k.starts_with("x-") => {}
-            k if METHODS.contains(&k) => normalize_operation(value, &p, report)?,
+            k if METHODS.contains(&k) => {
+                let result = normalize_operation(value, &p, (k, path), report);
+                report.keep(result);
+            }
             other => return fail(&p, format!("unknown path item field `{other}`")),
         }
     }
     Ok(())
 }
 
-fn normalize_operation(op: &mut Value, ptr: &str, report: &mut Report) -> Result<()> {
+fn normalize_operation(
+    op: &mut Value,
+    ptr: &str,
+    (method, path): (&str, &str),
+    report: &mut Report,
+) -> Result<()> {
     let Some(op) = op.as_object_mut() else {
         return fail(ptr, "an operation that is not an object");
     };
     if !op.contains_key("operationId") {
-        return fail(ptr, "an operation without operationId");
+        let id = route_operation_id(method, path);
+        report.push(
+            ptr,
+            RewriteKind::OperationIdDerived,
+            format!("operationId {id}"),
+        );
+        op.insert("operationId".into(), Value::String(id));
     }
     if let Some(params) = op.get_mut("parameters") {
-        normalize_parameters(params, &child(ptr, "parameters"), report)?;
+        let result = normalize_parameters(params, &child(ptr, "parameters"), report);
+        report.keep(result);
     }
     if let Some(body) = op.get_mut("requestBody") {
-        normalize_request_body(body, &child(ptr, "requestBody"), report)?;
+        let result = normalize_request_body(body, &child(ptr, "requestBody"), report);
+        report.keep(result);
     }
     if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
         for (code, response) in responses.iter_mut() {
-            normalize_response(response, &child(&child(ptr, "responses"), code), report)?;
+            let result =
+                normalize_response(response, &child(&child(ptr, "responses"), code), report);
+            report.keep(result);
         }
     }
     if op.contains_key("callbacks") {
@@ -398,7 +616,8 @@ fn normalize_parameters(params: &mut Value, ptr: &str, report: &mut Report) -> R
         return fail(ptr, "`parameters` that is not an array");
     };
     for (i, param) in list.iter_mut().enumerate() {
-        normalize_schema_holder(param, &child(ptr, &i.to_string()), report)?;
+        let result = normalize_schema_holder(param, &child(ptr, &i.to_string()), report);
+        report.keep(result);
     }
     Ok(())
 }
@@ -406,10 +625,12 @@ fn normalize_parameters(params: &mut Value, ptr: &str, report: &mut Report) -> R
 /// Parameters and headers: a `schema`, or a `content` map of media types with schemas.
 fn normalize_schema_holder(holder: &mut Value, ptr: &str, report: &mut Report) -> Result<()> {
     if let Some(schema) = holder.get_mut("schema") {
-        normalize_schema(schema, &child(ptr, "schema"), report)?;
+        let result = normalize_schema(schema, &child(ptr, "schema"), report);
+        report.keep(result);
     }
     if let Some(content) = holder.get_mut("content") {
-        normalize_content(content, &child(ptr, "content"), report)?;
+        let result = normalize_content(content, &child(ptr, "content"), report);
+        report.keep(result);
     }
     Ok(())
 }
@@ -420,7 +641,8 @@ fn normalize_content(content: &mut Value, ptr: &str, report: &mut Report) -> Res
     };
     for (media, mt) in content.iter_mut() {
         if let Some(schema) = mt.get_mut("schema") {
-            normalize_schema(schema, &child(&child(ptr, media), "schema"), report)?;
+            let result = normalize_schema(schema, &child(&child(ptr, media), "schema"), report);
+            report.keep(result);
         }
     }
     Ok(())
@@ -454,11 +676,14 @@ fn normalize_request_body(body: &mut Value, ptr: &str, report: &mut Report) -> R
 fn normalize_response(response: &mut Value, ptr: &str, report: &mut Report) -> Result<()> {
     if let Some(headers) = response.get_mut("headers").and_then(Value::as_object_mut) {
         for (name, header) in headers.iter_mut() {
-            normalize_schema_holder(header, &child(&child(ptr, "headers"), name), report)?;
+            let result =
+                normalize_schema_holder(header, &child(&child(ptr, "headers"), name), report);
+            report.keep(result);
         }
     }
     if let Some(content) = response.get_mut("content") {
-        normalize_content(content, &child(ptr, "content"), report)?;
+        let result = normalize_content(content, &child(ptr, "content"), report);
+        report.keep(result);
     }
     Ok(())
 }
@@ -486,6 +711,14 @@ pub fn normalize_schema(schema: &mut Value, ptr: &str, report: &mut Report) -> R
             format!("siblings: {}", siblings.join(", ")),
         );
         obj.insert("allOf".into(), json!([{ "$ref": reference }]));
+    }
+
+    if obj.shift_remove("propertyNames").is_some() {
+        report.push(
+            &child(ptr, "propertyNames"),
+            RewriteKind::PropertyNamesDropped,
+            "propertyNames",
+        );
     }
 
     for key in SCHEMA_ANNOTATIONS_31 {
@@ -582,7 +815,8 @@ pub fn normalize_schema(schema: &mut Value, ptr: &str, report: &mut Report) -> R
     if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
         for (name, prop) in props.iter_mut() {
             let p = child(&child(ptr, "properties"), name);
-            normalize_schema(prop, &p, report)?;
+            let result = normalize_schema(prop, &p, report);
+            report.keep(result);
             mark_secret(name, prop, &p, report);
             if !required.contains(name)
                 && let Some(prop) = prop.as_object_mut()
@@ -600,19 +834,22 @@ pub fn normalize_schema(schema: &mut Value, ptr: &str, report: &mut Report) -> R
 
     for key in ["items", "not"] {
         if let Some(sub) = obj.get_mut(key) {
-            normalize_schema(sub, &child(ptr, key), report)?;
+            let result = normalize_schema(sub, &child(ptr, key), report);
+            report.keep(result);
         }
     }
     if let Some(sub) = obj.get_mut("additionalProperties")
         && !sub.is_boolean()
     {
-        normalize_schema(sub, &child(ptr, "additionalProperties"), report)?;
+        let result = normalize_schema(sub, &child(ptr, "additionalProperties"), report);
+        report.keep(result);
     }
     for key in ["allOf", "anyOf", "oneOf"] {
         if let Some(list) = obj.get_mut(key).and_then(Value::as_array_mut) {
             let p = child(ptr, key);
             for (i, sub) in list.iter_mut().enumerate() {
-                normalize_schema(sub, &child(&p, &i.to_string()), report)?;
+                let result = normalize_schema(sub, &child(&p, &i.to_string()), report);
+                report.keep(result);
             }
         }
     }
@@ -737,8 +974,11 @@ fn rewrite_null_branch(
     Ok(())
 }
 
-/// Move inline multi-value string enums of component schemas' properties into their own named
-/// component, `<Schema><Property>` in PascalCase, so they get an open Rust type.
+/// Move inline multi-value string enums below a component schema into their own named
+/// component, so they get an open Rust type. The name is the path of property names from the
+/// component in PascalCase: `<Schema><Property>`, then `<Sub>` for a property of an inline
+/// object, `Item` for array items and `Value` for map values (`LobbyConfigMatchmakingMode`,
+/// `ServerTagsItem`).
 fn hoist_inline_enums(
     schema: &mut Value,
     schema_name: &str,
@@ -747,21 +987,70 @@ fn hoist_inline_enums(
     hoisted: &mut Vec<(String, Value)>,
     report: &mut Report,
 ) -> Result<()> {
-    let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
-        return Ok(());
+    let mut hoist = Hoist {
+        existing,
+        hoisted,
+        report,
     };
-    for (prop_name, prop) in props.iter_mut() {
-        if !is_open_enum_candidate(prop) {
-            continue;
+    hoist.below(schema, schema_name, ptr)
+}
+
+struct Hoist<'a> {
+    existing: &'a [String],
+    hoisted: &'a mut Vec<(String, Value)>,
+    report: &'a mut Report,
+}
+
+impl Hoist<'_> {
+    /// Hoist the enums inside the inline schema `schema`, whose name would be `prefix`.
+    fn below(&mut self, schema: &mut Value, prefix: &str, ptr: &str) -> Result<()> {
+        if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+            for (prop_name, prop) in props.iter_mut() {
+                let name = format!("{prefix}{}", pascal_case(prop_name));
+                let result = self.at(prop, &name, &child(&child(ptr, "properties"), prop_name));
+                self.report.keep(result);
+            }
         }
-        let name = format!("{schema_name}{}", pascal_case(prop_name));
-        if existing.contains(&name) || hoisted.iter().any(|(n, _)| *n == name) {
+        if let Some(items) = schema.get_mut("items").filter(|i| i.is_object()) {
+            self.at(items, &format!("{prefix}Item"), &child(ptr, "items"))?;
+        }
+        if let Some(values) = schema
+            .get_mut("additionalProperties")
+            .filter(|v| v.is_object())
+        {
+            let name = format!("{prefix}Value");
+            self.at(values, &name, &child(ptr, "additionalProperties"))?;
+        }
+        // Branches of a combinator are the same value seen differently: an inline object there
+        // still names its enums after the schema.
+        for key in ["allOf", "anyOf", "oneOf"] {
+            if let Some(list) = schema.get_mut(key).and_then(Value::as_array_mut) {
+                for (i, branch) in list.iter_mut().enumerate() {
+                    if branch.get("$ref").is_none() && !is_open_enum_candidate(branch) {
+                        let p = child(&child(ptr, key), &i.to_string());
+                        self.below(branch, prefix, &p)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Hoist `node` if it is an enum, else the enums inside it.
+    fn at(&mut self, node: &mut Value, name: &str, ptr: &str) -> Result<()> {
+        if node.get("$ref").is_some() {
+            return Ok(());
+        }
+        if !is_open_enum_candidate(node) {
+            return self.below(node, name, ptr);
+        }
+        if self.existing.iter().any(|n| n == name) || self.hoisted.iter().any(|(n, _)| n == name) {
             return fail(
-                &child(&child(ptr, "properties"), prop_name),
+                ptr,
                 format!("an inline enum whose hoisted name `{name}` is already taken"),
             );
         }
-        let obj = prop.as_object_mut().expect("candidate is an object");
+        let obj = node.as_object_mut().expect("candidate is an object");
         // Annotations stay on the property; the enum itself moves.
         let mut moved = Map::new();
         for key in ["type", "enum", "example", "nullable"] {
@@ -775,18 +1064,18 @@ fn hoist_inline_enums(
             obj.insert("allOf".into(), json!([reference]));
             obj.insert("nullable".into(), json!(true));
         } else if obj.is_empty() {
-            *prop = reference;
+            *node = reference;
         } else {
             obj.insert("allOf".into(), json!([reference]));
         }
-        report.push(
-            &child(&child(ptr, "properties"), prop_name),
+        self.report.push(
+            ptr,
             RewriteKind::InlineEnumHoisted,
             format!("as #/components/schemas/{name}"),
         );
-        hoisted.push((name, Value::Object(moved)));
+        self.hoisted.push((name.to_owned(), Value::Object(moved)));
+        Ok(())
     }
-    Ok(())
 }
 
 /// A string enum of two or more values: the shape given an open Rust type. A one-value enum is a
@@ -831,7 +1120,8 @@ fn normalize_responses_shape(
         };
         default_to_error_ranges(responses, &p, report);
         merge_success_bodies(responses, &p, report);
-        merge_error_bodies(responses, &p, components, report)?;
+        let result = merge_error_bodies(responses, &p, components, report);
+        report.keep(result);
     }
     Ok(())
 }
@@ -921,8 +1211,8 @@ fn merge_success_bodies(responses: &mut Map<String, Value>, ptr: &str, report: &
     );
 }
 
-/// Collapse different error bodies into the body of the `4XX` response (else the first error
-/// response). Each body folded in must be an object whose properties the kept body also has, so
+/// Collapse different error bodies into the body of the `4XX` response (else the body most
+/// error responses share). Each body folded in must be an object whose properties the kept body also has, so
 /// nothing a server sends is lost: `ValidationError` folds into `Error`, whose `detail` also
 /// takes the list of validation issues.
 fn merge_error_bodies(
@@ -936,10 +1226,19 @@ fn merge_error_bodies(
         .filter(|(code, _)| is_error(code))
         .filter_map(|(code, r)| json_schema_of(r).map(|s| (code.clone(), s.clone())))
         .collect();
+    // The 4XX body, else the body most error statuses share (upstream spreads one error
+    // schema over 400, 401, ... beside a 422 of its own), ties going to the first.
+    let shared = |schema: &Value| errors.iter().filter(|(_, s)| s == schema).count();
     let Some((keep_code, keep)) = errors
         .iter()
         .find(|(code, _)| code == "4XX")
-        .or_else(|| errors.first())
+        .or_else(|| {
+            errors
+                .iter()
+                .enumerate()
+                .max_by_key(|(i, (_, s))| (shared(s), std::cmp::Reverse(*i)))
+                .map(|(_, e)| e)
+        })
         .cloned()
     else {
         return Ok(());

@@ -717,3 +717,89 @@ fn the_vendored_spec_has_no_changes_against_itself() {
     assert_eq!(out.status.code(), Some(0));
     assert!(crate::common::stdout(&out).contains("No changes"));
 }
+
+/// `spec-diff` compares by method + path and by where schemas sit: PlayFlow's names for the
+/// same wire (renamed operations and components, inlined components, renamed path
+/// parameters) are no change.
+#[test]
+fn a_pure_renaming_is_no_change() {
+    let root = crate::common::real_root();
+    let old = root.join("openapi/playflow.json");
+    for variant in ["renamed-snake.json", "renamed-pascal.json"] {
+        let new = root
+            .join("crates/playflow-codegen/tests/data")
+            .join(variant);
+        let out =
+            crate::common::xtask(&["spec-diff", &old.to_string_lossy(), &new.to_string_lossy()]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            crate::common::stderr(&out)
+        );
+        assert!(
+            crate::common::stdout(&out)
+                .contains("No changes to operations, parameters, or request and response bodies."),
+            "{variant}: {}",
+            crate::common::stdout(&out)
+        );
+    }
+}
+
+/// The same renaming with one field removed still reports that field, under our names.
+#[test]
+fn a_renaming_does_not_hide_a_removed_field() {
+    let root = crate::common::real_root();
+    let old: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("openapi/playflow.json")).unwrap())
+            .unwrap();
+    let mut new: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            root.join("crates/playflow-codegen/tests/data/renamed-snake.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    new["components"]["schemas"]["BuildDto"]["properties"]
+        .as_object_mut()
+        .unwrap()
+        .shift_remove("executable_path");
+    let report = xtask::spec_diff::diff_by_location(&old, &new);
+    let details: Vec<&str> = report.changes.iter().map(|c| c.detail.as_str()).collect();
+    assert!(
+        details
+            .iter()
+            .any(|d| d.contains("`Build.executable_path` removed")),
+        "{details:#?}"
+    );
+}
+
+/// Error bodies are compared too: the facade decodes them.
+#[test]
+fn a_field_removed_from_the_error_body_is_breaking() {
+    let with_error = |detail: bool| {
+        let mut error =
+            json!({ "type": "object", "properties": { "error": { "type": "string" } } });
+        if detail {
+            error["properties"]["detail"] = json!({ "type": "string" });
+        }
+        json!({
+            "openapi": "3.1.0",
+            "info": { "title": "t", "version": "1" },
+            "paths": { "/a": { "get": { "operationId": "getA", "responses": {
+                "200": { "description": "ok" },
+                "404": { "description": "e", "content": { "application/json": {
+                    "schema": { "$ref": "#/components/schemas/Error" } } } },
+            } } } },
+            "components": { "schemas": { "Error": error } },
+        })
+    };
+    let report = diff(&with_error(true), &with_error(false));
+    assert_eq!(report.changes.len(), 1, "{:#?}", report.changes);
+    assert!(report.changes[0].breaking);
+    assert!(
+        report.changes[0].detail.contains("`Error.detail` removed"),
+        "{:#?}",
+        report.changes
+    );
+}

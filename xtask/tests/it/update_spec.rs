@@ -6,6 +6,8 @@ use serde_json::{Value, json};
 
 use crate::common::{openapi_snapshot, serve_once, stderr, stdout, temp_repo, xtask};
 
+/// `update-spec` without the scratch build: these temporary copies hold `openapi/` and `src/`
+/// only, not a workspace (the build is tested on a workspace of its own below).
 fn update(root: &std::path::Path, from: &str) -> std::process::Output {
     xtask(&[
         "update-spec",
@@ -13,6 +15,7 @@ fn update(root: &std::path::Path, from: &str) -> std::process::Output {
         &root.to_string_lossy(),
         "--from",
         from,
+        "--skip-build-check",
     ])
 }
 
@@ -255,4 +258,109 @@ fn a_broken_provenance_section_stops_the_update_before_anything_is_written() {
     std::fs::write(&source, spec_with_new_server_field().to_string()).unwrap();
     let err = refused(repo.path(), &source.to_string_lossy());
     assert!(err.contains("broken \"Last refreshed\" section"), "{err}");
+}
+
+/// A workspace of one crate standing in for the facade: its build script gives `Server` a
+/// `network_ports` field only while a schema of the spec has that property, and the library
+/// reads that field.
+fn fake_workspace(spec: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("openapi")).unwrap();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(root.join("openapi/playflow.json"), spec).unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"facade\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("build.rs"),
+        r#"fn main() {
+    println!("cargo::rerun-if-changed=openapi/playflow.json");
+    let spec = std::fs::read_to_string("openapi/playflow.json").unwrap();
+    let field = if spec.contains("\"network_ports\": {") { "pub network_ports: ()," } else { "" };
+    let out = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("types.rs");
+    std::fs::write(out, format!("pub struct Server {{ {field} }}")).unwrap();
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/lib.rs"),
+        "include!(concat!(env!(\"OUT_DIR\"), \"/types.rs\"));\npub fn ports(s: Server) { let () = s.network_ports; }\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn update_with_build(
+    root: &std::path::Path,
+    from: &str,
+    target: &std::path::Path,
+) -> std::process::Output {
+    xtask(&[
+        "update-spec",
+        "--root",
+        &root.to_string_lossy(),
+        "--from",
+        from,
+        "--scratch-target",
+        &target.to_string_lossy(),
+    ])
+}
+
+#[test]
+fn a_spec_the_workspace_builds_with_is_vendored_after_the_scratch_build() {
+    let repo = fake_workspace(&crate::common::real_spec_text());
+    let target = tempfile::tempdir().unwrap();
+    let new = repo.path().join("new.json");
+    std::fs::write(&new, spec_with_new_server_field().to_string()).unwrap();
+    let out = update_with_build(repo.path(), &new.to_string_lossy(), target.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("The workspace builds and checks with the new spec"),
+        "{}",
+        stdout(&out)
+    );
+    let vendored = std::fs::read_to_string(repo.path().join("openapi/playflow.json")).unwrap();
+    assert!(vendored.contains("\"cost_per_hour\""));
+    // The build ran on a copy: the checkout has no build output of its own.
+    assert!(!repo.path().join("target").exists());
+}
+
+#[test]
+fn a_spec_the_workspace_does_not_build_with_leaves_openapi_untouched_and_names_the_cause() {
+    let repo = fake_workspace(&crate::common::real_spec_text());
+    let before = openapi_snapshot(repo.path());
+    let target = tempfile::tempdir().unwrap();
+    // `network_ports` removed from `Server` (and from the lobby's server block, which has one
+    // too).
+    let mut spec: Value = serde_json::from_str(&crate::common::real_spec_text()).unwrap();
+    for schema in spec["components"]["schemas"]
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+    {
+        if let Some(props) = schema["properties"].as_object_mut() {
+            props.shift_remove("network_ports");
+        }
+        if let Some(required) = schema["required"].as_array_mut() {
+            required.retain(|r| r != "network_ports");
+        }
+    }
+    let new = repo.path().join("new.json");
+    std::fs::write(&new, spec.to_string()).unwrap();
+    let out = update_with_build(repo.path(), &new.to_string_lossy(), target.path());
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{}", stdout(&out));
+    assert_eq!(openapi_snapshot(repo.path()), before);
+    assert!(
+        err.contains("the workspace does not build with the new spec"),
+        "{err}"
+    );
+    assert!(err.contains("no field `network_ports`"), "{err}");
+    assert!(err.contains("caused by these spec changes:"), "{err}");
+    assert!(err.contains("`Server.network_ports` removed"), "{err}");
+    assert!(err.contains("were left untouched"), "{err}");
 }

@@ -60,3 +60,24 @@ fn a_3_0_document_passes_through_unreported() {
     assert_eq!(out.document, input);
     assert!(out.report.rewrites.is_empty(), "{}", out.report);
 }
+
+/// zod-to-openapi leaves operationId out unless a route names one; progenitor needs one.
+#[test]
+fn an_operation_without_operation_id_is_named_from_its_route() {
+    let out = run(&document(
+        json!({}),
+        json!({ "/api/v3/servers/{instanceId}/logs": { "get": { "responses": {} } } }),
+    ));
+    assert_eq!(
+        out.document["paths"]["/api/v3/servers/{instanceId}/logs"]["get"]["operationId"],
+        "getApiV3ServersByInstanceIdLogs"
+    );
+    assert_eq!(
+        rewrites(&out),
+        [(
+            RewriteKind::OperationIdDerived,
+            "/paths/~1api~1v3~1servers~1{instanceId}~1logs/get",
+            "operationId getApiV3ServersByInstanceIdLogs"
+        )]
+    );
+}

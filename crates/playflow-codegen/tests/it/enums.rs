@@ -90,3 +90,58 @@ fn a_hoisted_name_that_is_already_taken_is_an_error() {
         "{err}"
     );
 }
+
+/// An enum below the top level (in an inline object, in array items, in map values) is an open
+/// type too: a value PlayFlow adds later must decode.
+#[test]
+fn enums_below_the_top_level_are_hoisted_with_their_path_as_name() {
+    let state = json!({ "type": "string", "enum": ["ok", "down"] });
+    let out = run(&document(
+        json!({ "Server": {
+            "type": "object",
+            "properties": {
+                "health": { "type": "object", "properties": { "state": state } },
+                "tags": { "type": "array", "items": state },
+                "checks": { "type": "object", "additionalProperties": state },
+            },
+        } }),
+        json!({}),
+    ));
+    let schemas = &out.document["components"]["schemas"];
+    let props = &schemas["Server"]["properties"];
+    assert_eq!(
+        props["health"]["properties"]["state"],
+        json!({ "$ref": "#/components/schemas/ServerHealthState" })
+    );
+    assert_eq!(
+        props["tags"]["items"],
+        json!({ "$ref": "#/components/schemas/ServerTagsItem" })
+    );
+    assert_eq!(
+        props["checks"]["additionalProperties"],
+        json!({ "$ref": "#/components/schemas/ServerChecksValue" })
+    );
+    for name in ["ServerHealthState", "ServerTagsItem", "ServerChecksValue"] {
+        assert_eq!(schemas[name], state, "{name}");
+    }
+    assert_eq!(
+        rewrites(&out),
+        [
+            (
+                RewriteKind::InlineEnumHoisted,
+                "/components/schemas/Server/properties/health/properties/state",
+                "as #/components/schemas/ServerHealthState"
+            ),
+            (
+                RewriteKind::InlineEnumHoisted,
+                "/components/schemas/Server/properties/tags/items",
+                "as #/components/schemas/ServerTagsItem"
+            ),
+            (
+                RewriteKind::InlineEnumHoisted,
+                "/components/schemas/Server/properties/checks/additionalProperties",
+                "as #/components/schemas/ServerChecksValue"
+            ),
+        ]
+    );
+}

@@ -129,3 +129,40 @@ fn pointers_escape_slash_and_tilde() {
         "/paths/~1a~0b~1{id}/get/parameters/0/schema/dependentRequired"
     );
 }
+
+/// One run reports every construct it cannot take, not only the first.
+#[test]
+fn every_problem_of_a_document_is_reported_in_one_run() {
+    let paths = json!({
+        "/a": { "get": { "operationId": "a", "responses": {}, "callbacks": {} } },
+        "/b": { "get": { "operationId": "b", "responses": {
+            "200": { "description": "ok", "content": { "application/json": {
+                "schema": { "type": "object", "if": {} } } } },
+        } } },
+    });
+    let err = run_err(&document(
+        json!({ "Pair": { "type": "array", "prefixItems": [] } }),
+        paths,
+    ));
+    let all: Vec<(&str, &str)> = err.all().collect();
+    assert_eq!(
+        all,
+        [
+            (
+                "/components/schemas/Pair/prefixItems",
+                "schema keyword `prefixItems`"
+            ),
+            ("/paths/~1a/get/callbacks", "operation callbacks"),
+            (
+                "/paths/~1b/get/responses/200/content/application~1json/schema/if",
+                "schema keyword `if`"
+            ),
+        ]
+    );
+    let message = err.to_string();
+    assert!(message.contains("and 2 more:"), "{message}");
+    assert!(
+        message.contains("at /paths/~1a/get/callbacks: operation callbacks"),
+        "{message}"
+    );
+}

@@ -217,3 +217,40 @@ fn default_without_a_typed_success_body_is_kept() {
     );
     assert_eq!(rewrites(&out), []);
 }
+
+/// zod-to-openapi routes spell one error schema over every status, beside a 422 of its own and
+/// before it: the shared body is the one kept.
+#[test]
+fn without_a_4xx_range_the_error_body_most_statuses_share_is_kept() {
+    let error = json!({ "$ref": "#/components/schemas/Error" });
+    let validation = json!({ "$ref": "#/components/schemas/ValidationError" });
+    let body = |schema: &Value| json!({ "description": "e", "content": { "application/json": { "schema": schema } } });
+    let out = run(&document(
+        json!({
+            "Error": { "type": "object", "properties": {
+                "error": { "type": "string" }, "detail": {} } },
+            "ValidationError": { "type": "object", "properties": { "detail": {} } },
+        }),
+        json!({ "/a": { "post": {
+            "operationId": "a",
+            "responses": {
+                "422": body(&validation),
+                "400": body(&error),
+                "404": body(&error),
+                "500": body(&error),
+            },
+        } } }),
+    ));
+    let responses = &out.document["paths"]["/a"]["post"]["responses"];
+    for code in ["400", "404", "422", "500"] {
+        assert_eq!(
+            responses[code]["content"]["application/json"]["schema"], error,
+            "{code}"
+        );
+    }
+    assert!(rewrites(&out).contains(&(
+        RewriteKind::ErrorBodiesMerged,
+        "/paths/~1a/post/responses/422",
+        "ValidationError -> Error"
+    )));
+}

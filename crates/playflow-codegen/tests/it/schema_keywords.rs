@@ -361,3 +361,70 @@ fn rewrites_reach_items_and_combinator_branches() {
         )]
     );
 }
+
+/// `z.record(z.string(), z.unknown())`: `propertyNames` (no 3.0 meaning; keys are strings
+/// anyway) goes, `additionalProperties: {}` stays a map of anything.
+#[test]
+fn property_names_are_dropped_and_an_any_map_stays() {
+    let (schema, out) = schema_rewrite(json!({
+        "type": "object",
+        "propertyNames": { "type": "string" },
+        "additionalProperties": {},
+    }));
+    assert_eq!(
+        schema,
+        json!({ "type": "object", "additionalProperties": {} })
+    );
+    assert_eq!(
+        rewrites(&out),
+        [(
+            RewriteKind::PropertyNamesDropped,
+            "/components/schemas/S/propertyNames",
+            "propertyNames"
+        )]
+    );
+}
+
+/// A component nullable as a whole would become `S(Option<SInner>)`; its uses carry the null
+/// instead, so the type is a plain struct and each use an `Option`.
+#[test]
+fn a_component_nullable_as_a_whole_makes_its_uses_nullable() {
+    let out = run(&document(
+        json!({
+            "Pool": { "type": ["object", "null"], "properties": { "size": { "type": "integer" } } },
+            "Settings": { "type": "object", "properties": {
+                "pool": { "$ref": "#/components/schemas/Pool", "description": "the pool" },
+                "spare": { "anyOf": [{ "$ref": "#/components/schemas/Pool" }, { "type": "null" }] },
+            } },
+        }),
+        json!({}),
+    ));
+    let schemas = &out.document["components"]["schemas"];
+    assert_eq!(
+        schemas["Pool"],
+        json!({ "type": "object", "properties": { "size": { "type": "integer" } } })
+    );
+    let nullable_ref = |description: Option<&str>| {
+        let mut v = json!({
+            "allOf": [{ "$ref": "#/components/schemas/Pool" }],
+            "nullable": true,
+        });
+        if let Some(d) = description {
+            v["description"] = json!(d);
+        }
+        v
+    };
+    assert_eq!(
+        schemas["Settings"]["properties"]["pool"],
+        nullable_ref(Some("the pool"))
+    );
+    assert_eq!(
+        schemas["Settings"]["properties"]["spare"],
+        nullable_ref(None)
+    );
+    assert!(rewrites(&out).contains(&(
+        RewriteKind::NullableComponentSplit,
+        "/components/schemas/Pool",
+        "1 use(s) made nullable"
+    )));
+}

@@ -12,6 +12,8 @@ use serde_json::{Value, json};
 
 /// The vendored spec of the `playflow` crate, two levels up.
 const SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/playflow.json");
+/// Its binding file.
+const BINDING: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/binding.json");
 const SNAPSHOT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../openapi/normalize-report.txt"
@@ -188,8 +190,12 @@ fn the_report_matches_the_committed_snapshot() {
 fn the_build_used_the_same_normalization() {
     let (_, out) = normalized();
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let generated = playflow_codegen::out_dir::write(std::path::Path::new(SPEC), dir.path())
-        .unwrap_or_else(|e| panic!("the build step fails: {e}"));
+    let generated = playflow_codegen::out_dir::write(
+        std::path::Path::new(SPEC),
+        Some(std::path::Path::new(BINDING)),
+        dir.path(),
+    )
+    .unwrap_or_else(|e| panic!("the build step fails: {e}"));
     let from_build = std::fs::read_to_string(dir.path().join(playflow_codegen::out_dir::REPORT))
         .expect("the build step writes its report");
     assert_eq!(from_build, out.report.to_string());
@@ -278,4 +284,21 @@ fn an_unknown_construct_in_the_spec_fails_the_build_with_its_pointer() {
         "unsupported OpenAPI construct at /components/schemas/Lobby/properties/players/prefixItems: \
          schema keyword `prefixItems`"
     );
+}
+
+/// With the vendored spec, the bound spec build.rs writes for the emulator is the vendored file
+/// itself, byte for byte (our names are the spec's, and the vendored file is in the written
+/// form the bound spec is printed in).
+#[test]
+fn the_bound_spec_of_the_vendored_spec_is_the_vendored_file() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    playflow_codegen::out_dir::write(
+        std::path::Path::new(SPEC),
+        Some(std::path::Path::new(BINDING)),
+        dir.path(),
+    )
+    .unwrap_or_else(|e| panic!("the build step fails: {e}"));
+    let bound = std::fs::read_to_string(dir.path().join(playflow_codegen::out_dir::BOUND_SPEC))
+        .expect("written");
+    assert!(bound == std::fs::read_to_string(SPEC).unwrap());
 }
