@@ -110,7 +110,8 @@ pub use transport::{RateLimitConfig, RetryConfig};
 /// Not part of the API: items the workspace's own crates need from this one.
 #[doc(hidden)]
 pub mod __private {
-    /// The vendored OpenAPI spec this crate's generated layer was built from, so that
-    /// `playflow-emulator` serves exactly the API the client speaks.
-    pub const OPENAPI_SPEC: &str = include_str!("../openapi/playflow.json");
+    /// The vendored OpenAPI spec this crate's generated layer was built from, under the names of
+    /// `openapi/binding.json` (so a refresh that renames upstream operationIds or schemas does
+    /// not change it), so that `playflow-emulator` serves exactly the API the client speaks.
+    pub const OPENAPI_SPEC: &str = crate::raw::BOUND_SPEC_JSON;
 }
