@@ -1,40 +1,55 @@
-//! The log lines of all the project's servers, as a stream over `next_token` pages or followed.
-
-use std::time::Duration;
-
-use futures::Stream;
+//! The log lines of all the project's servers: the [`LogSource`] of [`ProjectLogLines`], with
+//! its window's end and one-page `send`.
 
 use crate::Client;
+use crate::call::send;
 use crate::error::Result;
 use crate::keys::ServerKey;
-use crate::log_stream::{self, LogPage, Mode};
-use crate::model::LogEntry;
+use crate::logs::stream::LogPage;
+use crate::logs::{self, LogLines, LogSource, sealed};
+use crate::model::ProjectLogs;
+use crate::validate;
 
-/// The project's log lines. Obtain with [`Project::logs`](crate::project::Project::logs).
+/// The project's log lines. Obtain with [`Project::logs`](super::Project::logs).
+pub type ProjectLogLines = LogLines<ProjectLog>;
+
+/// The log of all the project's servers, as read by [`ProjectLogLines`].
 #[derive(Debug, Clone)]
-#[must_use]
-pub struct ProjectLogLines {
-    client: Client<ServerKey>,
-    start_time: String,
+pub struct ProjectLog {
     end_time: Option<String>,
-    limit: Option<u32>,
-    min_delay: Duration,
-    max_delay: Duration,
 }
 
-impl ProjectLogLines {
-    pub(crate) fn new(client: Client<ServerKey>, start_time: String) -> Self {
-        Self {
-            client,
-            start_time,
-            end_time: None,
-            limit: None,
-            min_delay: log_stream::DEFAULT_FOLLOW_DELAYS.0,
-            max_delay: log_stream::DEFAULT_FOLLOW_DELAYS.1,
-        }
+impl ProjectLog {
+    pub(super) fn lines(client: Client<ServerKey>, start_time: String) -> ProjectLogLines {
+        LogLines::new(client, Self { end_time: None }, Some(start_time))
+    }
+}
+
+impl LogSource for ProjectLog {}
+
+impl sealed::Fetch for ProjectLog {
+    async fn fetch(
+        &self,
+        client: &Client<ServerKey>,
+        cursor: Option<String>,
+        limit: Option<u32>,
+    ) -> Result<LogPage> {
+        let start = cursor.unwrap_or_default();
+        let page = fetch_page(client, &start, self.end_time.as_deref(), limit).await?;
+        Ok(LogPage {
+            entries: page.logs,
+            next_token: page.next_token,
+        })
     }
 
-    /// End of the window (default: now). Only for [`Self::stream`]: a followed log has no end.
+    fn follow(&mut self) {
+        self.end_time = None;
+    }
+}
+
+impl LogLines<ProjectLog> {
+    /// End of the window (default: now). Only for [`Self::stream`] and [`Self::send`]: a
+    /// followed log has no end.
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
@@ -44,93 +59,44 @@ impl ProjectLogLines {
     /// # let _ = lines; Ok(()) }
     /// ```
     pub fn end_time(mut self, end: impl Into<String>) -> Self {
-        self.end_time = Some(end.into());
+        self.source.end_time = Some(end.into());
         self
     }
 
-    /// Lines per request, 1–1000 (server default 500).
+    /// One page of the window.
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// let lines = client.project().logs("-1h").limit(1000).stream();
-    /// # let _ = lines; Ok(()) }
-    /// ```
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// How [`Self::follow`] waits while no new lines come: exponential backoff with jitter from
-    /// `min` (at least 10 ms) to `max` (default 1–15 s).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// use std::time::Duration;
-    /// let lines = client.project().logs("-5m")
-    ///     .poll_delay(Duration::from_secs(2), Duration::from_secs(30)).follow();
-    /// # let _ = lines; Ok(()) }
-    /// ```
-    pub fn poll_delay(mut self, min: Duration, max: Duration) -> Self {
-        self.min_delay = min;
-        self.max_delay = max;
-        self
-    }
-
-    /// Every line of the window, following `next_token` page after page. The first error ends
-    /// the stream.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// use futures::TryStreamExt as _;
-    /// let lines: Vec<_> = client.project().logs("-1h").stream().try_collect().await?;
-    /// println!("{} lines", lines.len());
+    /// let page = client.project().logs("-1h").limit(100).send().await?;
+    /// println!("{} lines, next: {:?}", page.logs.len(), page.next_token);
     /// # Ok(()) }
     /// ```
-    pub fn stream(self) -> impl Stream<Item = Result<LogEntry>> + Send + 'static {
-        self.lines(Mode::Drain)
+    pub async fn send(self) -> Result<ProjectLogs> {
+        let start = self.start_time.unwrap_or_default();
+        fetch_page(
+            &self.client,
+            &start,
+            self.source.end_time.as_deref(),
+            self.limit,
+        )
+        .await
     }
+}
 
-    /// Every line from the start time on, then new ones as they are written (`tail -f`);
-    /// retryable errors are waited out. It never ends by itself: drop it to stop.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// use futures::TryStreamExt as _;
-    /// let mut lines = std::pin::pin!(client.project().logs("-1m").follow());
-    /// while let Some(line) = lines.try_next().await? {
-    ///     println!("{}", line.message.unwrap_or_default());
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn follow(mut self) -> impl Stream<Item = Result<LogEntry>> + Send + 'static {
-        self.end_time = None;
-        let mode = Mode::follow(self.min_delay, self.max_delay);
-        self.lines(mode)
+/// `GET /api/v3/projects/logs`: one page of the window.
+async fn fetch_page(
+    client: &Client<ServerKey>,
+    start_time: &str,
+    end_time: Option<&str>,
+    limit: Option<u32>,
+) -> Result<ProjectLogs> {
+    validate::non_empty("start_time", start_time)?;
+    let mut call = client.raw().get_project_logs().start_time(start_time);
+    if let Some(end) = end_time {
+        call = call.end_time(end);
     }
-
-    fn lines(self, mode: Mode) -> impl Stream<Item = Result<LogEntry>> + Send + 'static {
-        let Self {
-            client,
-            start_time,
-            end_time,
-            limit,
-            ..
-        } = self;
-        let fetch = move |cursor: Option<String>| {
-            let client = client.clone();
-            let end_time = end_time.clone();
-            async move {
-                let start = cursor.unwrap_or_default();
-                let page = client
-                    .project()
-                    .logs_page(&start, end_time.as_deref(), limit)
-                    .await?;
-                Ok(LogPage {
-                    entries: page.logs,
-                    next_token: page.next_token,
-                })
-            }
-        };
-        log_stream::stream(fetch, Some(start_time), mode)
+    if let Some(limit) = logs::checked_limit(limit)? {
+        call = call.limit(limit);
     }
+    send("get_project_logs", call.send()).await
 }

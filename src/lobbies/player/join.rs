@@ -1,9 +1,10 @@
-//! Joining a lobby, by id or by invite code: exactly one, as the spec requires.
+//! Joining a lobby, by id or by invite code (exactly one, as the spec requires):
+//! [`PlayerLobby::join`] and its builder.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::player::PlayerLobby;
+use super::PlayerLobby;
 use crate::call::send;
 use crate::error::{InvalidInput, Result};
 use crate::keys::ApiKey;
@@ -26,29 +27,64 @@ pub enum JoinTarget {
     Code(String),
 }
 
-/// A join. Obtain with [`PlayerLobby::join`], [`PlayerLobby::join_by_id`] or
-/// [`PlayerLobby::join_by_code`].
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct JoinLobby<'a, K: ApiKey> {
-    player: PlayerLobby<'a, K>,
-    target: JoinTarget,
-    state: Option<Result<Map<String, Value>, InvalidInput>>,
-}
-
-impl<'a, K: ApiKey> JoinLobby<'a, K> {
-    pub(super) fn new(player: PlayerLobby<'a, K>, target: JoinTarget) -> Self {
-        Self {
-            player,
+impl<K: ApiKey> PlayerLobby<K> {
+    /// Join a lobby by id or by invite code (`POST /lobbies/{config}/join`).
+    ///
+    /// ```no_run
+    /// use playflow::lobbies::JoinTarget;
+    /// # async fn demo(client: playflow::Client<playflow::ClientKey>) -> playflow::Result<()> {
+    /// let me = client.lobbies("casual").player("p-123");
+    /// let lobby = me.join(JoinTarget::Code("WOLF-17".into())).send().await?;
+    /// # let _ = lobby; Ok(()) }
+    /// ```
+    pub fn join(&self, target: JoinTarget) -> JoinLobby<K> {
+        JoinLobby {
+            player: self.clone(),
             target,
             state: None,
         }
     }
 
+    /// Join the lobby with this id (as listed by browse or returned by create).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client<playflow::ClientKey>) -> playflow::Result<()> {
+    /// let me = client.lobbies("casual").player("p-123");
+    /// let lobby = me.join_by_id("3c7e9a52-1f4b-4d2a-9b8e-6a0f5d2c71e4").send().await?;
+    /// # let _ = lobby; Ok(()) }
+    /// ```
+    pub fn join_by_id(&self, lobby_id: impl Into<String>) -> JoinLobby<K> {
+        self.join(JoinTarget::Lobby(lobby_id.into()))
+    }
+
+    /// Join the lobby with this invite code (how private lobbies are joined).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client<playflow::ClientKey>) -> playflow::Result<()> {
+    /// let me = client.lobbies("casual").player("p-123");
+    /// let lobby = me.join_by_code("WOLF-17").state(serde_json::json!({"team": "red"})).send().await?;
+    /// # let _ = lobby; Ok(()) }
+    /// ```
+    pub fn join_by_code(&self, code: impl Into<String>) -> JoinLobby<K> {
+        self.join(JoinTarget::Code(code.into()))
+    }
+}
+
+/// A join. Obtain with [`PlayerLobby::join`], [`PlayerLobby::join_by_id`] or
+/// [`PlayerLobby::join_by_code`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct JoinLobby<K: ApiKey> {
+    player: PlayerLobby<K>,
+    target: JoinTarget,
+    state: Option<Result<Map<String, Value>, InvalidInput>>,
+}
+
+impl<K: ApiKey> JoinLobby<K> {
     /// The joining player's initial state: anything that serializes to a JSON object.
     ///
     /// ```no_run
-    /// # async fn demo(me: playflow::lobbies::PlayerLobby<'_, playflow::ClientKey>) -> playflow::Result<()> {
+    /// # async fn demo(me: playflow::lobbies::PlayerLobby<playflow::ClientKey>) -> playflow::Result<()> {
     /// me.join_by_code("WOLF-17").state(serde_json::json!({"team": "red"})).send().await?;
     /// # Ok(()) }
     /// ```
@@ -57,12 +93,12 @@ impl<'a, K: ApiKey> JoinLobby<'a, K> {
         self
     }
 
-    /// Join. Fails with [`LobbyFull`](super::LobbyErrorKind::LobbyFull),
-    /// [`LobbyNotFound`](super::LobbyErrorKind::LobbyNotFound) or
-    /// [`AlreadyInLobby`](super::LobbyErrorKind::AlreadyInLobby) as documented.
+    /// Join. Fails with [`LobbyFull`](crate::lobbies::LobbyErrorKind::LobbyFull),
+    /// [`LobbyNotFound`](crate::lobbies::LobbyErrorKind::LobbyNotFound) or
+    /// [`AlreadyInLobby`](crate::lobbies::LobbyErrorKind::AlreadyInLobby) as documented.
     ///
     /// ```no_run
-    /// # async fn demo(me: playflow::lobbies::PlayerLobby<'_, playflow::ClientKey>) -> playflow::Result<()> {
+    /// # async fn demo(me: playflow::lobbies::PlayerLobby<playflow::ClientKey>) -> playflow::Result<()> {
     /// let lobby = me.join_by_id("3c7e9a52-1f4b-4d2a-9b8e-6a0f5d2c71e4").send().await?;
     /// # let _ = lobby; Ok(()) }
     /// ```

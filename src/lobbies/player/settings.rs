@@ -1,111 +1,50 @@
-//! Changing lobby settings (host only).
+//! Changing lobby settings (host only): [`PlayerLobby::update_settings`] and its builder.
 
-use serde::Serialize;
-use serde_json::{Map, Value};
-
-use super::player::PlayerLobby;
+use super::PlayerLobby;
+use super::fields::{LobbyFields, lobby_field_setters};
 use crate::call::send;
-use crate::error::{InvalidInput, Result};
+use crate::error::Result;
 use crate::keys::ApiKey;
 use crate::model::{Lobby, UpdateLobbySettingsRequest};
-use crate::validate;
+
+impl<K: ApiKey> PlayerLobby<K> {
+    /// Change lobby settings (host only); fields not set keep their value.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client<playflow::ClientKey>) -> playflow::Result<()> {
+    /// let me = client.lobbies("casual").player("p-123");
+    /// me.update_settings().max_players(6).settings(serde_json::json!({"map": "harbor"})).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update_settings(&self) -> UpdateLobbySettings<K> {
+        UpdateLobbySettings {
+            player: self.clone(),
+            fields: LobbyFields::default(),
+        }
+    }
+}
 
 /// A settings change. Obtain with [`PlayerLobby::update_settings`]; only the fields set are
 /// sent, the others keep their value, and `settings` is merged key by key.
 #[derive(Debug, Clone)]
 #[must_use]
-pub struct UpdateLobbySettings<'a, K: ApiKey> {
-    player: PlayerLobby<'a, K>,
-    name: Option<String>,
-    max_players: Option<u32>,
-    is_private: Option<bool>,
-    allow_late_join: Option<bool>,
-    region: Option<String>,
-    settings: Option<Result<Map<String, Value>, InvalidInput>>,
+pub struct UpdateLobbySettings<K: ApiKey> {
+    player: PlayerLobby<K>,
+    fields: LobbyFields,
 }
 
-impl<'a, K: ApiKey> UpdateLobbySettings<'a, K> {
-    pub(super) fn new(player: PlayerLobby<'a, K>) -> Self {
-        Self {
-            player,
-            name: None,
-            max_players: None,
-            is_private: None,
-            allow_late_join: None,
-            region: None,
-            settings: None,
-        }
-    }
+lobby_field_setters!(UpdateLobbySettings, "update_settings()");
 
+impl<K: ApiKey> UpdateLobbySettings<K> {
     /// New lobby name (1–100 characters).
     ///
     /// ```no_run
-    /// # async fn demo(me: playflow::lobbies::PlayerLobby<'_, playflow::ClientKey>) -> playflow::Result<()> {
+    /// # async fn demo(me: playflow::lobbies::PlayerLobby<playflow::ClientKey>) -> playflow::Result<()> {
     /// me.update_settings().name("Late night arena").send().await?;
     /// # Ok(()) }
     /// ```
     pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// New capacity, 1–100.
-    ///
-    /// ```no_run
-    /// # async fn demo(me: playflow::lobbies::PlayerLobby<'_, playflow::ClientKey>) -> playflow::Result<()> {
-    /// me.update_settings().max_players(8).send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn max_players(mut self, max_players: u32) -> Self {
-        self.max_players = Some(max_players);
-        self
-    }
-
-    /// Switch private mode on or off.
-    ///
-    /// ```no_run
-    /// # async fn demo(me: playflow::lobbies::PlayerLobby<'_, playflow::ClientKey>) -> playflow::Result<()> {
-    /// me.update_settings().private(true).send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn private(mut self, private: bool) -> Self {
-        self.is_private = Some(private);
-        self
-    }
-
-    /// Switch late joining on or off.
-    ///
-    /// ```no_run
-    /// # async fn demo(me: playflow::lobbies::PlayerLobby<'_, playflow::ClientKey>) -> playflow::Result<()> {
-    /// me.update_settings().allow_late_join(false).send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn allow_late_join(mut self, allow: bool) -> Self {
-        self.allow_late_join = Some(allow);
-        self
-    }
-
-    /// New preferred region.
-    ///
-    /// ```no_run
-    /// # async fn demo(me: playflow::lobbies::PlayerLobby<'_, playflow::ClientKey>) -> playflow::Result<()> {
-    /// me.update_settings().region("ap-south").send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-
-    /// Keys to merge into the custom settings: anything that serializes to a JSON object.
-    ///
-    /// ```no_run
-    /// # async fn demo(me: playflow::lobbies::PlayerLobby<'_, playflow::ClientKey>) -> playflow::Result<()> {
-    /// me.update_settings().settings(serde_json::json!({"map": "harbor"})).send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn settings(mut self, settings: impl Serialize) -> Self {
-        self.settings = Some(crate::validate::json_object("settings", settings));
+        self.fields.name = Some(name.into());
         self
     }
 
@@ -119,33 +58,22 @@ impl<'a, K: ApiKey> UpdateLobbySettings<'a, K> {
     /// # Ok::<(), playflow::Error>(())
     /// ```
     pub fn request(&self) -> Result<UpdateLobbySettingsRequest> {
-        let name = self
-            .name
-            .as_deref()
-            .map(|n| {
-                n.parse()
-                    .map_err(|_| InvalidInput::new("name", "must be 1 to 100 characters"))
-            })
-            .transpose()?;
-        let max_players = self
-            .max_players
-            .map(|n| validate::limit("max_players", n, 100))
-            .transpose()?;
+        let fields = &self.fields;
         Ok(UpdateLobbySettingsRequest {
-            name,
-            max_players,
-            is_private: self.is_private,
-            allow_late_join: self.allow_late_join,
-            region: self.region.clone(),
-            settings: self.settings.clone().transpose()?.unwrap_or_default(),
+            name: fields.name()?,
+            max_players: fields.max_players()?,
+            is_private: fields.is_private,
+            allow_late_join: fields.allow_late_join,
+            region: fields.region.clone(),
+            settings: fields.settings()?,
         })
     }
 
     /// Apply the change (host only; others get
-    /// [`NotHost`](super::LobbyErrorKind::NotHost)).
+    /// [`NotHost`](crate::lobbies::LobbyErrorKind::NotHost)).
     ///
     /// ```no_run
-    /// # async fn demo(me: playflow::lobbies::PlayerLobby<'_, playflow::ClientKey>) -> playflow::Result<()> {
+    /// # async fn demo(me: playflow::lobbies::PlayerLobby<playflow::ClientKey>) -> playflow::Result<()> {
     /// let lobby = me.update_settings().max_players(6).send().await?;
     /// assert_eq!(lobby.max_players, 6.0);
     /// # Ok(()) }
