@@ -1,33 +1,13 @@
-//! One facade call of a generated operation: run it, keep the last response's status for error
-//! classification, and convert the result.
-//!
-//! progenitor's `InvalidResponsePayload` error has no status, so an HTML 502 from a proxy would
-//! look like a decode failure. The transport records the status and rate-limit headers of each
-//! response in a task-local slot scoped to the call; [`crate::error`] reads it back. The slot
-//! also holds the call's API key, so that error texts built from response bodies can be
-//! scrubbed of it should a server ever echo it.
+//! One facade call of a generated operation: run it in the transport's call scope, and convert
+//! its result, classifying an error with what the transport saw of the call.
 
-use std::cell::RefCell;
 use std::future::Future;
 
 use progenitor_client::ResponseValue;
-use reqwest::header::{HeaderMap, HeaderValue};
 
-use crate::error::{Error, ErrorBody, from_raw};
-
-/// What the transport learned during one facade call.
-#[derive(Default)]
-struct CallState {
-    last_response: Option<(u16, HeaderMap)>,
-    secret: Option<HeaderValue>,
-}
-
-tokio::task_local! {
-    static CALL: RefCell<CallState>;
-}
-
-/// Headers worth keeping for error classification.
-const KEPT_HEADERS: &[&str] = &["retry-after", "x-ratelimit-limit", "x-ratelimit-remaining"];
+use crate::error::{CallContext, Error, ErrorBody, from_raw};
+use crate::raw::types;
+use crate::transport::{call_scope, headers};
 
 /// Await a generated call and convert its result. `operation` names it in errors and traces.
 pub(crate) async fn send<T, E, F>(operation: &'static str, call: F) -> Result<T, Error>
@@ -35,53 +15,41 @@ where
     E: ErrorBody,
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 {
-    CALL.scope(RefCell::new(CallState::default()), async move {
+    call_scope::scope(async move {
         call.await
             .map(ResponseValue::into_inner)
-            .map_err(|e| from_raw(e, operation))
+            .map_err(|e| from_raw(e, operation, &call_scope::context()))
     })
     .await
 }
 
-/// Called by the transport for every response (outside a facade call it does nothing).
-pub(crate) fn record(status: u16, headers: &HeaderMap) {
-    let _ = CALL.try_with(|state| {
-        let mut kept = HeaderMap::new();
-        for name in KEPT_HEADERS {
-            if let Some(v) = headers.get(*name) {
-                kept.insert(*name, v.clone());
+/// An error of the generated client ([`Client::raw`](crate::Client::raw)), classified as the
+/// facade's calls are (a 403 is [`Error::Forbidden`], ...), so `?` works on escape-hatch calls.
+/// The operation is named `raw` in the error.
+///
+/// ```no_run
+/// # async fn demo(client: playflow::Client<playflow::ClientKey>) -> playflow::Result<()> {
+/// // A client key may not read the project settings: PlayFlow answers 403.
+/// let settings = client.raw().get_project_settings().send().await?;
+/// # let _ = settings; Ok(()) }
+/// ```
+impl From<progenitor_client::Error<types::Error>> for Error {
+    fn from(e: progenitor_client::Error<types::Error>) -> Self {
+        use progenitor_client::Error as Raw;
+        // No call scope here: what the error itself carries of its response is all there is.
+        let last_response = match &e {
+            Raw::ErrorResponse(rv) => {
+                Some(headers::response_info(rv.status().as_u16(), rv.headers()))
             }
-        }
-        state.borrow_mut().last_response = Some((status, kept));
-    });
-}
-
-/// Called by the transport when an attempt got no response: an earlier attempt's status must
-/// not classify this failure.
-pub(crate) fn forget() {
-    let _ = CALL.try_with(|state| state.borrow_mut().last_response = None);
-}
-
-/// Called by the transport with the key it sends, so errors can be scrubbed of it.
-pub(crate) fn note_secret(key: &HeaderValue) {
-    let _ = CALL.try_with(|state| {
-        let mut state = state.borrow_mut();
-        if state.secret.is_none() {
-            state.secret = Some(key.clone());
-        }
-    });
-}
-
-/// The status and kept headers of the last response of the current call.
-pub(crate) fn last_response() -> Option<(u16, HeaderMap)> {
-    CALL.try_with(|state| state.borrow().last_response.clone())
-        .ok()
-        .flatten()
-}
-
-/// The API key sent in the current call, if any.
-pub(crate) fn secret() -> Option<HeaderValue> {
-    CALL.try_with(|state| state.borrow().secret.clone())
-        .ok()
-        .flatten()
+            Raw::UnexpectedResponse(r) => {
+                Some(headers::response_info(r.status().as_u16(), r.headers()))
+            }
+            _ => None,
+        };
+        let context = CallContext {
+            last_response,
+            ..CallContext::default()
+        };
+        from_raw(e, "raw", &context)
+    }
 }

@@ -181,8 +181,12 @@ impl<K: ApiKey> Client<K> {
     /// assert_eq!(health.status.as_deref(), Some("ok"));
     /// # Ok(()) }
     /// ```
-    pub async fn health(&self) -> Result<crate::model::HealthStatus> {
-        crate::call::send("get_health", self.raw().get_health().send()).await
+    pub fn health(
+        &self,
+    ) -> impl std::future::Future<Output = Result<crate::model::HealthStatus>> + Send + 'static
+    {
+        let client = self.clone();
+        async move { crate::call::send("get_health", client.raw().get_health().send()).await }
     }
 }
 

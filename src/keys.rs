@@ -293,3 +293,9 @@ pub trait ApiKey: sealed::Sealed + Clone + fmt::Debug + Send + Sync + 'static {
     #[doc(hidden)]
     fn expose(&self) -> &str;
 }
+
+impl From<KeyError> for crate::Error {
+    fn from(e: KeyError) -> Self {
+        Self::InvalidInput(crate::InvalidInput::new("api key", e.to_string()))
+    }
+}

@@ -25,6 +25,8 @@
 //! | [`servers`] | the start builder, `wait_until_running`, endpoints, list and log streams |
 //! | [`lobbies`] | player-scoped lobby calls, the live event stream, `find_match` |
 //! | [`project`] | project settings and project-wide logs |
+//! | [`logs`] | the log-lines builder of server and project logs: pages, streams, `tail -f` |
+//! | [`Paged`] | the stream of every item of a paged list (builds, servers, lobbies) |
 //! | [`waiter`] | the polling engine and typed outcomes of the waiters |
 //! | [`model`] | stable names for the data types |
 //! | [`raw`] | the generated client; `raw::mock` (feature `mock`) has typed httpmock mocks |
@@ -49,6 +51,21 @@
 //! let err = playflow::ServerKey::new("pfclient_1234567890abcdef").unwrap_err();
 //! assert!(err.to_string().contains("`pf_`"));
 //! assert!(!err.to_string().contains("1234567890abcdef"));
+//! ```
+//!
+//! # Owned builders
+//!
+//! As in aws-sdk-rust, every handle (`client.servers()`, `client.lobbies(..).player(..)`, ...),
+//! builder, waiter, future and stream owns a clone of the client (an `Arc`): they are all
+//! `Send + 'static`. Join calls made on temporaries, or hand a waiter to a task:
+//!
+//! ```no_run
+//! # async fn demo(client: playflow::Client) -> playflow::Result<()> {
+//! use std::time::Duration;
+//! let (a, b) = tokio::join!(client.servers().get("9b2f6c1e"), client.servers().get("4a7d0e93"));
+//! let wait = client.servers().wait_until_running(a?.instance_id).wait(Duration::from_secs(90));
+//! let running = tokio::spawn(wait);
+//! # let _ = (b, running); Ok(()) }
 //! ```
 //!
 //! # Errors
@@ -83,14 +100,13 @@ mod call;
 mod client;
 mod error;
 mod keys;
-mod log_stream;
 mod paging;
-mod project_logs;
 mod region;
 mod validate;
 
 pub mod builds;
 pub mod lobbies;
+pub mod logs;
 pub mod model;
 pub mod project;
 pub mod raw;
@@ -104,6 +120,7 @@ pub use error::{
     TransportError, ValidationIssue,
 };
 pub use keys::{API_KEY_ENV, ApiKey, ClientKey, KeyError, KeyKind, ServerKey};
+pub use paging::Paged;
 pub use region::Region;
 pub use transport::{RateLimitConfig, RetryConfig};
 

@@ -371,9 +371,7 @@ async fn error_kind(
     method: httpmock::Method,
     path: &str,
     status: u16,
-    call: impl AsyncFnOnce(
-        &playflow::lobbies::PlayerLobby<'_, playflow::ClientKey>,
-    ) -> playflow::Result<()>,
+    call: impl AsyncFnOnce(&playflow::lobbies::PlayerLobby<playflow::ClientKey>) -> playflow::Result<()>,
 ) -> (LobbyErrorKind, playflow::Error) {
     let server = MockServer::start_async().await;
     server

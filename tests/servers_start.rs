@@ -99,8 +99,8 @@ async fn a_region_playflow_added_later_goes_through() {
 async fn refused(
     field: &str,
     configure: impl FnOnce(
-        playflow::servers::StartServer<'_, playflow::ServerKey>,
-    ) -> playflow::servers::StartServer<'_, playflow::ServerKey>,
+        playflow::servers::StartServer<playflow::ServerKey>,
+    ) -> playflow::servers::StartServer<playflow::ServerKey>,
 ) {
     let server = MockServer::start_async().await;
     let any = server

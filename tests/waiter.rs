@@ -59,8 +59,8 @@ fn full_jitter_stays_between_min_and_the_exponential_ceiling() {
 
 async fn refused(
     configure: impl FnOnce(
-        playflow::servers::ServerRunningWaiter<'_, playflow::ServerKey>,
-    ) -> playflow::servers::ServerRunningWaiter<'_, playflow::ServerKey>,
+        playflow::servers::ServerRunningWaiter<playflow::ServerKey>,
+    ) -> playflow::servers::ServerRunningWaiter<playflow::ServerKey>,
 ) -> String {
     let server = MockServer::start_async().await;
     let any = server

@@ -52,15 +52,15 @@ impl fmt::Debug for RegistryLogin {
 /// A build from a container image. Obtain with
 /// [`Builds::from_docker_image`](super::Builds::from_docker_image).
 #[must_use]
-pub struct DockerImageBuild<'a> {
-    client: &'a Client<ServerKey>,
+pub struct DockerImageBuild {
+    client: Client<ServerKey>,
     image_url: String,
     name: Option<String>,
     executable_path: Option<String>,
     login: Option<RegistryLogin>,
 }
 
-impl fmt::Debug for DockerImageBuild<'_> {
+impl fmt::Debug for DockerImageBuild {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DockerImageBuild")
             .field("image_url", &self.image_url)
@@ -71,8 +71,8 @@ impl fmt::Debug for DockerImageBuild<'_> {
     }
 }
 
-impl<'a> DockerImageBuild<'a> {
-    pub(super) fn new(client: &'a Client<ServerKey>, image_url: String) -> Self {
+impl DockerImageBuild {
+    pub(super) fn new(client: Client<ServerKey>, image_url: String) -> Self {
         Self {
             client,
             image_url,
@@ -166,7 +166,7 @@ impl<'a> DockerImageBuild<'a> {
     /// # let _ = outcome; Ok(()) }
     /// ```
     pub async fn send_and_wait(self, max_wait: Duration) -> Result<BuildOutcome> {
-        let client = self.client;
+        let client = self.client.clone();
         let accepted = self.send().await?;
         client
             .builds()

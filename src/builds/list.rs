@@ -1,26 +1,22 @@
-//! The build list: one page, or every page as a stream.
-
-use futures::{Stream, TryStreamExt as _};
+//! The build list: one page, or every page as a [`Paged`](crate::Paged) stream.
 
 use crate::Client;
 use crate::call::send;
 use crate::error::Result;
 use crate::keys::ServerKey;
 use crate::model::{Build, BuildList};
-use crate::paging::{self, Page, STREAM_PAGE_SIZE};
-use crate::validate;
+use crate::paging::{OffsetList, Window, offset_list_methods};
 
 /// A build list request. Obtain with [`Builds::list`](super::Builds::list).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use]
-pub struct ListBuilds<'a> {
-    pub(super) client: &'a Client<ServerKey>,
+pub struct ListBuilds {
+    pub(super) client: Client<ServerKey>,
     pub(super) name: Option<String>,
-    pub(super) limit: Option<u32>,
-    pub(super) offset: Option<u64>,
+    pub(super) window: Window,
 }
 
-impl ListBuilds<'_> {
+impl ListBuilds {
     /// Only builds of this name.
     ///
     /// ```no_run
@@ -33,30 +29,6 @@ impl ListBuilds<'_> {
         self
     }
 
-    /// Page size, 1–100 (server default 50; [`Self::stream`] asks for 100 unless set).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// client.builds().list().limit(100).send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// How many builds to skip.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// client.builds().list().offset(100).send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-
     /// Fetch this page.
     ///
     /// ```no_run
@@ -65,67 +37,35 @@ impl ListBuilds<'_> {
     /// # let _ = page; Ok(()) }
     /// ```
     pub async fn send(self) -> Result<BuildList> {
-        fetch(self.client, self.name.as_deref(), self.limit, self.offset).await
-    }
-
-    /// Every build from the offset on, page after page (until `total`, or a short page), as a
-    /// stream. Pages are fetched as the stream is read; the first error ends it.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// use futures::TryStreamExt as _;
-    /// let mut builds = std::pin::pin!(client.builds().list().name("default").stream());
-    /// while let Some(build) = builds.try_next().await? {
-    ///     println!("v{} {}", build.version, build.status);
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn stream(self) -> impl Stream<Item = Result<Build>> + Send + 'static {
-        let client = self.client.clone();
-        let name = self.name;
-        let limit = self.limit.unwrap_or(STREAM_PAGE_SIZE);
-        paging::offset_stream(self.offset.unwrap_or(0), move |offset| {
-            let client = client.clone();
-            let name = name.clone();
-            async move {
-                let page = fetch(&client, name.as_deref(), Some(limit), Some(offset)).await?;
-                let len = page.builds.len();
-                Ok(Page {
-                    has_more: paging::has_more(None, page.total, offset, len, limit),
-                    items: page.builds,
-                })
-            }
-        })
-    }
-
-    /// Every build from the offset on, all pages collected.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// let all = client.builds().list().collect_all().await?;
-    /// println!("{} builds", all.len());
-    /// # Ok(()) }
-    /// ```
-    pub async fn collect_all(self) -> Result<Vec<Build>> {
-        self.stream().try_collect().await
+        self.fetch().await
     }
 }
 
-async fn fetch(
-    client: &Client<ServerKey>,
-    name: Option<&str>,
-    limit: Option<u32>,
-    offset: Option<u64>,
-) -> Result<BuildList> {
-    let mut call = client.raw().list_builds();
-    if let Some(name) = name {
-        call = call.name(name);
+offset_list_methods!([] ListBuilds => Build, playflow::Client, "builds().list()", "builds");
+
+impl OffsetList for ListBuilds {
+    type Answer = BuildList;
+    type Item = Build;
+
+    fn window(&mut self) -> &mut Window {
+        &mut self.window
     }
-    if let Some(v) = limit {
-        call = call.limit(validate::limit("limit", v, 100)?);
+
+    async fn fetch(&self) -> Result<BuildList> {
+        let mut call = self.client.raw().list_builds();
+        if let Some(name) = &self.name {
+            call = call.name(name.as_str());
+        }
+        if let Some(limit) = self.window.checked_limit()? {
+            call = call.limit(limit);
+        }
+        if let Some(v) = self.window.offset {
+            call = call.offset(v);
+        }
+        send("list_builds", call.send()).await
     }
-    if let Some(v) = offset {
-        call = call.offset(v);
+
+    fn split(answer: BuildList) -> (Vec<Build>, Option<bool>, Option<i64>) {
+        (answer.builds, None, answer.total)
     }
-    send("list_builds", call.send()).await
 }

@@ -8,6 +8,8 @@ mod presigned;
 mod upload;
 mod wait;
 
+use std::future::Future;
+
 use crate::Client;
 use crate::call::send;
 use crate::error::Result;
@@ -33,18 +35,23 @@ impl Client<ServerKey> {
     /// let builds = client.builds().list().send().await?;
     /// # let _ = builds; Ok(()) }
     /// ```
-    pub fn builds(&self) -> Builds<'_> {
-        Builds { client: self }
+    pub fn builds(&self) -> Builds {
+        Builds {
+            client: self.clone(),
+        }
     }
 }
 
 /// Build calls of a server-key [`Client`]. Obtain with [`Client::builds`].
-#[derive(Debug)]
-pub struct Builds<'a> {
-    client: &'a Client<ServerKey>,
+///
+/// The handle owns a clone of the client, as do its builders, waiters and futures: all are
+/// `Send + 'static`.
+#[derive(Debug, Clone)]
+pub struct Builds {
+    client: Client<ServerKey>,
 }
 
-impl<'a> Builds<'a> {
+impl Builds {
     /// A page of builds, optionally of one name, or all of them as a stream
     /// ([`ListBuilds::stream`]).
     ///
@@ -53,12 +60,11 @@ impl<'a> Builds<'a> {
     /// let page = client.builds().list().name("default").limit(10).send().await?;
     /// # let _ = page; Ok(()) }
     /// ```
-    pub fn list(&self) -> ListBuilds<'a> {
+    pub fn list(&self) -> ListBuilds {
         ListBuilds {
-            client: self.client,
+            client: self.client.clone(),
             name: None,
-            limit: None,
-            offset: None,
+            window: Default::default(),
         }
     }
 
@@ -70,13 +76,17 @@ impl<'a> Builds<'a> {
     /// println!("{}", build.status);
     /// # Ok(()) }
     /// ```
-    pub async fn get(&self, build_id: &str) -> Result<Build> {
-        validate::non_empty("build_id", build_id)?;
-        send(
-            "get_build",
-            self.client.raw().get_build().build_id(build_id).send(),
-        )
-        .await
+    pub fn get(&self, build_id: &str) -> impl Future<Output = Result<Build>> + Send + 'static {
+        let client = self.client.clone();
+        let build_id = build_id.to_owned();
+        async move {
+            validate::non_empty("build_id", &build_id)?;
+            send(
+                "get_build",
+                client.raw().get_build().build_id(&build_id).send(),
+            )
+            .await
+        }
     }
 
     /// Delete a build (a soft delete: its status becomes `deleted`).
@@ -86,13 +96,20 @@ impl<'a> Builds<'a> {
     /// client.builds().delete("6f1d2c4b").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn delete(&self, build_id: &str) -> Result<DeleteBuildResponse> {
-        validate::non_empty("build_id", build_id)?;
-        send(
-            "delete_build",
-            self.client.raw().delete_build().build_id(build_id).send(),
-        )
-        .await
+    pub fn delete(
+        &self,
+        build_id: &str,
+    ) -> impl Future<Output = Result<DeleteBuildResponse>> + Send + 'static {
+        let client = self.client.clone();
+        let build_id = build_id.to_owned();
+        async move {
+            validate::non_empty("build_id", &build_id)?;
+            send(
+                "delete_build",
+                client.raw().delete_build().build_id(&build_id).send(),
+            )
+            .await
+        }
     }
 
     /// A build's processing logs (`limit` 1–500).
@@ -102,21 +119,25 @@ impl<'a> Builds<'a> {
     /// let logs = client.builds().logs("6f1d2c4b", Some(100), None).await?;
     /// # let _ = logs; Ok(()) }
     /// ```
-    pub async fn logs(
+    pub fn logs(
         &self,
         build_id: &str,
         limit: Option<u32>,
         offset: Option<u64>,
-    ) -> Result<BuildLogs> {
-        validate::non_empty("build_id", build_id)?;
-        let mut call = self.client.raw().get_build_logs().build_id(build_id);
-        if let Some(limit) = limit {
-            call = call.limit(validate::limit("limit", limit, 500)?);
+    ) -> impl Future<Output = Result<BuildLogs>> + Send + 'static {
+        let client = self.client.clone();
+        let build_id = build_id.to_owned();
+        async move {
+            validate::non_empty("build_id", &build_id)?;
+            let mut call = client.raw().get_build_logs().build_id(&build_id);
+            if let Some(limit) = limit {
+                call = call.limit(validate::limit("limit", limit, 500)?);
+            }
+            if let Some(offset) = offset {
+                call = call.offset(offset);
+            }
+            send("get_build_logs", call.send()).await
         }
-        if let Some(offset) = offset {
-            call = call.offset(offset);
-        }
-        send("get_build_logs", call.send()).await
     }
 
     /// Upload a ZIP build: from a path (`&str`, `String`, `Path`, `PathBuf`) or from any reader
@@ -135,8 +156,8 @@ impl<'a> Builds<'a> {
     /// if let BuildOutcome::Failed { logs, .. } = &outcome { eprintln!("{logs:?}"); }
     /// # Ok(()) }
     /// ```
-    pub fn upload(&self, source: impl Into<UploadSource>) -> Upload<'a> {
-        Upload::new(self.client, source.into())
+    pub fn upload(&self, source: impl Into<UploadSource>) -> Upload {
+        Upload::new(self.client.clone(), source.into())
     }
 
     /// Wait until a build is `ready` (done), or `failed` / `deleted`. Polls every 5–30 s by
@@ -152,8 +173,8 @@ impl<'a> Builds<'a> {
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn wait_until_ready(&self, build_id: impl Into<String>) -> BuildReadyWaiter<'a> {
-        BuildReady::waiter(self.client, build_id.into())
+    pub fn wait_until_ready(&self, build_id: impl Into<String>) -> BuildReadyWaiter {
+        BuildReady::waiter(self.client.clone(), build_id.into())
     }
 
     /// Register a build and get the presigned URL to PUT its ZIP to (what [`Self::upload`]
@@ -165,19 +186,24 @@ impl<'a> Builds<'a> {
     /// let target = client.builds().upload_url(Some("default"), Some("Server.x86_64")).await?;
     /// # let _ = target; Ok(()) }
     /// ```
-    pub async fn upload_url(
+    pub fn upload_url(
         &self,
         name: Option<&str>,
         executable_path: Option<&str>,
-    ) -> Result<BuildUploadUrl> {
-        let mut call = self.client.raw().create_build_upload_url();
-        if let Some(name) = name {
-            call = call.name(validate::non_empty("name", name)?);
+    ) -> impl Future<Output = Result<BuildUploadUrl>> + Send + 'static {
+        let client = self.client.clone();
+        let name = name.map(str::to_owned);
+        let executable_path = executable_path.map(str::to_owned);
+        async move {
+            let mut call = client.raw().create_build_upload_url();
+            if let Some(name) = &name {
+                call = call.name(validate::non_empty("name", name)?);
+            }
+            if let Some(path) = &executable_path {
+                call = call.executable_path(validate::non_empty("executable_path", path)?);
+            }
+            send("create_build_upload_url", call.send()).await
         }
-        if let Some(path) = executable_path {
-            call = call.executable_path(validate::non_empty("executable_path", path)?);
-        }
-        send("create_build_upload_url", call.send()).await
     }
 
     /// A build from a container image, to configure (name, registry login) and send; see
@@ -188,8 +214,8 @@ impl<'a> Builds<'a> {
     /// let accepted = client.builds().from_docker_image("ghcr.io/acme/arena-server:2.1.0").send().await?;
     /// # let _ = accepted; Ok(()) }
     /// ```
-    pub fn from_docker_image(&self, image_url: impl Into<String>) -> DockerImageBuild<'a> {
-        DockerImageBuild::new(self.client, image_url.into())
+    pub fn from_docker_image(&self, image_url: impl Into<String>) -> DockerImageBuild {
+        DockerImageBuild::new(self.client.clone(), image_url.into())
     }
 
     /// Create a build from a prepared request body. [`Self::from_docker_image`] builds that body
@@ -204,19 +230,22 @@ impl<'a> Builds<'a> {
     /// let build = client.builds().from_docker_image_request(request).await?;
     /// # let _ = build; Ok(()) }
     /// ```
-    pub async fn from_docker_image_request(
+    pub fn from_docker_image_request(
         &self,
         request: DockerImageBuildRequest,
-    ) -> Result<BuildActionResponse> {
-        send(
-            "create_build_from_docker_image",
-            self.client
-                .raw()
-                .create_build_from_docker_image()
-                .body(request)
-                .send(),
-        )
-        .await
+    ) -> impl Future<Output = Result<BuildActionResponse>> + Send + 'static {
+        let client = self.client.clone();
+        async move {
+            send(
+                "create_build_from_docker_image",
+                client
+                    .raw()
+                    .create_build_from_docker_image()
+                    .body(request)
+                    .send(),
+            )
+            .await
+        }
     }
 
     /// Start processing an uploaded build (the upload normally triggers this itself).
@@ -226,12 +255,21 @@ impl<'a> Builds<'a> {
     /// client.builds().process("6f1d2c4b", None).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn process(&self, build_id: &str, name: Option<&str>) -> Result<BuildActionResponse> {
-        validate::non_empty("build_id", build_id)?;
-        let mut call = self.client.raw().process_build().build_id(build_id);
-        if let Some(name) = name {
-            call = call.name(name);
+    pub fn process(
+        &self,
+        build_id: &str,
+        name: Option<&str>,
+    ) -> impl Future<Output = Result<BuildActionResponse>> + Send + 'static {
+        let client = self.client.clone();
+        let build_id = build_id.to_owned();
+        let name = name.map(str::to_owned);
+        async move {
+            validate::non_empty("build_id", &build_id)?;
+            let mut call = client.raw().process_build().build_id(&build_id);
+            if let Some(name) = &name {
+                call = call.name(name);
+            }
+            send("process_build", call.send()).await
         }
-        send("process_build", call.send()).await
     }
 }

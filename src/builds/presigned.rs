@@ -20,6 +20,7 @@ use tokio_util::io::ReaderStream;
 use crate::error::{
     ApiError, Error, ErrorDetail, InvalidInput, Result, TransportError, from_status,
 };
+use crate::transport::headers;
 
 /// Operation name of the PUT in errors.
 const OPERATION: &str = "upload_build";
@@ -145,7 +146,8 @@ where
     if let Some(code) = code {
         api.detail = ErrorDetail::Message(code);
     }
-    let error = from_status(status.as_u16(), &headers, api);
+    let response = headers::response_info(status.as_u16(), &headers);
+    let error = from_status(api, Some(&response));
     Err(if status == reqwest::StatusCode::FORBIDDEN {
         PutError::Rejected(error)
     } else {

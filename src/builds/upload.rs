@@ -117,8 +117,8 @@ pub struct UploadedBuild {
 
 /// A build upload. Obtain with [`Builds::upload`](super::Builds::upload).
 #[must_use]
-pub struct Upload<'a> {
-    client: &'a Client<ServerKey>,
+pub struct Upload {
+    client: Client<ServerKey>,
     source: UploadSource,
     name: Option<String>,
     executable_path: Option<String>,
@@ -126,7 +126,7 @@ pub struct Upload<'a> {
     timeout: Duration,
 }
 
-impl fmt::Debug for Upload<'_> {
+impl fmt::Debug for Upload {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Upload")
             .field("source", &self.source)
@@ -138,8 +138,8 @@ impl fmt::Debug for Upload<'_> {
     }
 }
 
-impl<'a> Upload<'a> {
-    pub(super) fn new(client: &'a Client<ServerKey>, source: UploadSource) -> Self {
+impl Upload {
+    pub(super) fn new(client: Client<ServerKey>, source: UploadSource) -> Self {
         Self {
             client,
             source,
@@ -302,7 +302,7 @@ impl<'a> Upload<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn send_and_wait(self, max_wait: Duration) -> Result<BuildOutcome> {
-        let client = self.client;
+        let client = self.client.clone();
         let uploaded = self.send().await?;
         client
             .builds()

@@ -12,17 +12,17 @@ use crate::waiter::{ExceededMaxWait, Finished, Verdict, Waiter};
 const FAILED_LOG_LIMIT: u32 = 500;
 
 /// The waiter of [`Builds::wait_until_ready`](super::Builds::wait_until_ready).
-pub type BuildReadyWaiter<'a> = Waiter<BuildReady<'a>>;
+pub type BuildReadyWaiter = Waiter<BuildReady>;
 
 /// What [`BuildReadyWaiter`] polls: one build, until it is ready.
 #[derive(Debug, Clone)]
-pub struct BuildReady<'a> {
-    client: &'a Client<ServerKey>,
+pub struct BuildReady {
+    client: Client<ServerKey>,
     build_id: String,
 }
 
-impl<'a> BuildReady<'a> {
-    pub(super) fn waiter(client: &'a Client<ServerKey>, build_id: String) -> BuildReadyWaiter<'a> {
+impl BuildReady {
+    pub(super) fn waiter(client: Client<ServerKey>, build_id: String) -> BuildReadyWaiter {
         // Processing takes 1–5 minutes: no point polling more often than every few seconds.
         Waiter::new(
             Self { client, build_id },
@@ -32,7 +32,7 @@ impl<'a> BuildReady<'a> {
     }
 }
 
-impl Waiter<BuildReady<'_>> {
+impl Waiter<BuildReady> {
     /// Poll until the build is `ready`, `failed` (then its logs are fetched) or `deleted`, or
     /// `max_wait` passes. Errors that may pass (timeouts, 429, 5xx) are waited out; any other
     /// error (404: no such build) ends the wait.
@@ -46,11 +46,12 @@ impl Waiter<BuildReady<'_>> {
     /// # let _ = build; Ok(()) }
     /// ```
     pub async fn wait(self, max_wait: Duration) -> Result<BuildOutcome> {
-        let BuildReady { client, build_id } = &self.poller;
+        let builds = self.poller.client.builds();
+        let build_id = &self.poller.build_id;
         let finished = self
             .run(
                 max_wait,
-                || async move { client.builds().get(build_id).await },
+                || builds.get(build_id),
                 |build: &Build| match build.status {
                     BuildStatus::Ready => Verdict::Done,
                     BuildStatus::Failed | BuildStatus::Deleted => Verdict::Failed,
@@ -65,10 +66,7 @@ impl Waiter<BuildReady<'_>> {
                 BuildOutcome::Deleted(build)
             }
             Finished::Failed(build) => {
-                let logs = client
-                    .builds()
-                    .logs(build_id, Some(FAILED_LOG_LIMIT), None)
-                    .await;
+                let logs = builds.logs(build_id, Some(FAILED_LOG_LIMIT), None).await;
                 BuildOutcome::Failed { build, logs }
             }
             Finished::ExceededMaxWait(e) => BuildOutcome::ExceededMaxWait(e),

@@ -19,24 +19,20 @@
 //! ```
 
 mod browse;
-mod create;
 mod errors;
 mod events;
-mod join;
 mod matchmaking;
 mod player;
-mod settings;
 
 pub use browse::BrowseLobbies;
-pub use create::CreateLobby;
 pub use errors::{LobbyErrorExt, LobbyErrorKind};
 pub use events::{LobbyEvent, LobbyEvents, decode_event_stream};
-pub use join::{JoinLobby, JoinTarget};
 pub use matchmaking::{Endpoint, FindMatch, FindMatchError, Match, MatchSearch};
-pub use player::{LeaveOutcome, PlayerLobby};
-pub use settings::UpdateLobbySettings;
+pub use player::{
+    CreateLobby, JoinLobby, JoinTarget, LeaveOutcome, PlayerLobby, UpdateLobbySettings,
+};
 
-use std::marker::PhantomData;
+use std::future::Future;
 
 use crate::Client;
 use crate::call::send;
@@ -54,24 +50,25 @@ impl<K: ApiKey> Client<K> {
     /// let open = client.lobbies("casual").browse().region("eu-west").send().await?;
     /// # let _ = open; Ok(()) }
     /// ```
-    pub fn lobbies(&self, config: impl Into<String>) -> Lobbies<'_, K> {
+    pub fn lobbies(&self, config: impl Into<String>) -> Lobbies<K> {
         Lobbies {
-            client: self,
+            client: self.clone(),
             config: config.into(),
-            _key: PhantomData,
         }
     }
 }
 
 /// Lobby calls for one lobby configuration. Obtain with [`Client::lobbies`].
-#[derive(Debug)]
-pub struct Lobbies<'a, K: ApiKey> {
-    client: &'a Client<K>,
+///
+/// The handle owns a clone of the client, as do the player handles, builders, futures and
+/// streams it hands out: all are `Send + 'static`.
+#[derive(Debug, Clone)]
+pub struct Lobbies<K: ApiKey> {
+    client: Client<K>,
     config: String,
-    _key: PhantomData<K>,
 }
 
-impl<'a, K: ApiKey> Lobbies<'a, K> {
+impl<K: ApiKey> Lobbies<K> {
     /// Browse public lobbies, with filters; one page with `send()`, every page as a stream
     /// with `stream()`.
     ///
@@ -80,8 +77,8 @@ impl<'a, K: ApiKey> Lobbies<'a, K> {
     /// let page = client.lobbies("casual").browse().status("waiting").limit(20).send().await?;
     /// # let _ = page; Ok(()) }
     /// ```
-    pub fn browse(&self) -> BrowseLobbies<'a, K> {
-        BrowseLobbies::new(self.client, self.config.clone())
+    pub fn browse(&self) -> BrowseLobbies<K> {
+        BrowseLobbies::new(self.client.clone(), self.config.clone())
     }
 
     /// Act as the player `player_id` (sent as `x-player-id`): create, join, leave, ready up,
@@ -93,12 +90,12 @@ impl<'a, K: ApiKey> Lobbies<'a, K> {
     /// let lobby = me.current().await?;
     /// # let _ = lobby; Ok(()) }
     /// ```
-    pub fn player(&self, player_id: impl Into<String>) -> PlayerLobby<'a, K> {
-        PlayerLobby::new(self.client, self.config.clone(), player_id.into())
+    pub fn player(&self, player_id: impl Into<String>) -> PlayerLobby<K> {
+        PlayerLobby::new(self.client.clone(), self.config.clone(), player_id.into())
     }
 }
 
-impl Lobbies<'_, ServerKey> {
+impl Lobbies<ServerKey> {
     /// Any lobby by id (admin). Server key only.
     ///
     /// ```no_run
@@ -114,18 +111,23 @@ impl Lobbies<'_, ServerKey> {
     /// let lobby = client.lobbies("casual").get("3c7e9a52").await?;
     /// # let _ = lobby; Ok(()) }
     /// ```
-    pub async fn get(&self, lobby_id: &str) -> Result<Lobby> {
-        validate::non_empty("lobby_id", lobby_id)?;
-        send(
-            "get_lobby",
-            self.client
-                .raw()
-                .get_lobby()
-                .config(self.config.as_str())
-                .lobby_id(lobby_id)
-                .send(),
-        )
-        .await
+    pub fn get(&self, lobby_id: &str) -> impl Future<Output = Result<Lobby>> + Send + 'static {
+        let lobbies = self.clone();
+        let lobby_id = lobby_id.to_owned();
+        async move {
+            validate::non_empty("lobby_id", &lobby_id)?;
+            send(
+                "get_lobby",
+                lobbies
+                    .client
+                    .raw()
+                    .get_lobby()
+                    .config(lobbies.config.as_str())
+                    .lobby_id(&lobby_id)
+                    .send(),
+            )
+            .await
+        }
     }
 
     /// Delete any lobby (admin). Server key only. Members' event streams receive
@@ -142,17 +144,25 @@ impl Lobbies<'_, ServerKey> {
     /// client.lobbies("casual").delete("3c7e9a52").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn delete(&self, lobby_id: &str) -> Result<DeleteLobbyResponse> {
-        validate::non_empty("lobby_id", lobby_id)?;
-        send(
-            "delete_lobby",
-            self.client
-                .raw()
-                .delete_lobby()
-                .config(self.config.as_str())
-                .lobby_id(lobby_id)
-                .send(),
-        )
-        .await
+    pub fn delete(
+        &self,
+        lobby_id: &str,
+    ) -> impl Future<Output = Result<DeleteLobbyResponse>> + Send + 'static {
+        let lobbies = self.clone();
+        let lobby_id = lobby_id.to_owned();
+        async move {
+            validate::non_empty("lobby_id", &lobby_id)?;
+            send(
+                "delete_lobby",
+                lobbies
+                    .client
+                    .raw()
+                    .delete_lobby()
+                    .config(lobbies.config.as_str())
+                    .lobby_id(&lobby_id)
+                    .send(),
+            )
+            .await
+        }
     }
 }

@@ -18,7 +18,7 @@
 //!
 //! Send the `api-key` header yourself (a default header of the `reqwest::Client`) when you use
 //! this layer directly. Types are in [`types`]; string enums that PlayFlow may extend are open
-//! enums in [`enums`], with an `Unknown(String)` variant so that new values still decode.
+//! enums in [`enums`], with a sealed `Unknown` variant so that new values still decode.
 //!
 //! This module follows the spec exactly: when PlayFlow renames an operation, its method here is
 //! renamed too. Prefer the facade, whose names stay put.

@@ -8,7 +8,7 @@ mod recover;
 mod start;
 mod wait;
 
-use std::marker::PhantomData;
+use std::future::Future;
 
 use crate::call::send;
 use crate::error::{Error, Result};
@@ -20,7 +20,7 @@ use crate::{Client, Region, validate};
 
 pub use endpoints::{Endpoint, Endpoints};
 pub use list::ListServers;
-pub use logs::ServerLogLines;
+pub use logs::{ServerLog, ServerLogLines};
 pub use recover::IDEMPOTENCY_KEY;
 pub use start::StartServer;
 pub use wait::{ServerOutcome, ServerRunning, ServerRunningWaiter};
@@ -33,22 +33,31 @@ impl<K: ApiKey> Client<K> {
     /// let page = client.servers().list().limit(20).send().await?;
     /// # let _ = page; Ok(()) }
     /// ```
-    pub fn servers(&self) -> Servers<'_, K> {
+    pub fn servers(&self) -> Servers<K> {
         Servers {
-            client: self,
-            _key: PhantomData,
+            client: self.clone(),
         }
     }
 }
 
 /// Server calls of a [`Client`]. Obtain with [`Client::servers`].
-#[derive(Debug)]
-pub struct Servers<'a, K: ApiKey> {
-    client: &'a Client<K>,
-    _key: PhantomData<K>,
+///
+/// The handle owns a clone of the client (an `Arc`), and so does every builder, waiter and
+/// future it hands out: they are all `Send + 'static`, so they can be joined on temporaries or
+/// moved into a task.
+///
+/// ```no_run
+/// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
+/// let (a, b) = tokio::join!(client.servers().get("9b2f6c1e"), client.servers().get("4a7d0e93"));
+/// let waiter = tokio::spawn(client.servers().wait_until_running(a?.instance_id).wait(std::time::Duration::from_secs(60)));
+/// # let _ = (b, waiter); Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Servers<K: ApiKey> {
+    client: Client<K>,
 }
 
-impl<'a, K: ApiKey> Servers<'a, K> {
+impl<K: ApiKey> Servers<K> {
     /// A page of servers (`GET /api/v3/servers`), or all of them as a stream
     /// ([`ListServers::stream`]); running ones only unless asked otherwise.
     ///
@@ -58,13 +67,12 @@ impl<'a, K: ApiKey> Servers<'a, K> {
     /// for server in page.servers { println!("{} {}", server.instance_id, server.status); }
     /// # Ok(()) }
     /// ```
-    pub fn list(&self) -> ListServers<'a, K> {
+    pub fn list(&self) -> ListServers<K> {
         ListServers {
-            client: self.client,
+            client: self.client.clone(),
             include_launching: None,
             include_pool: None,
-            limit: None,
-            offset: None,
+            window: Default::default(),
         }
     }
 
@@ -76,17 +84,17 @@ impl<'a, K: ApiKey> Servers<'a, K> {
     /// println!("{}", server.status);
     /// # Ok(()) }
     /// ```
-    pub async fn get(&self, instance_id: &str) -> Result<Server> {
-        validate::non_empty("instance_id", instance_id)?;
-        send(
-            "get_server",
-            self.client
-                .raw()
-                .get_server()
-                .instance_id(instance_id)
-                .send(),
-        )
-        .await
+    pub fn get(&self, instance_id: &str) -> impl Future<Output = Result<Server>> + Send + 'static {
+        let client = self.client.clone();
+        let instance_id = instance_id.to_owned();
+        async move {
+            validate::non_empty("instance_id", &instance_id)?;
+            send(
+                "get_server",
+                client.raw().get_server().instance_id(&instance_id).send(),
+            )
+            .await
+        }
     }
 
     /// Start a server from a prepared request (`POST /api/v3/servers/start`). Never retried
@@ -101,12 +109,18 @@ impl<'a, K: ApiKey> Servers<'a, K> {
     /// let server = client.servers().start_request(request).await?;
     /// # let _ = server; Ok(()) }
     /// ```
-    pub async fn start_request(&self, request: StartServerRequest) -> Result<Server> {
-        send(
-            "start_server",
-            self.client.raw().start_server().body(request).send(),
-        )
-        .await
+    pub fn start_request(
+        &self,
+        request: StartServerRequest,
+    ) -> impl Future<Output = Result<Server>> + Send + 'static {
+        let client = self.client.clone();
+        async move {
+            send(
+                "start_server",
+                client.raw().start_server().body(request).send(),
+            )
+            .await
+        }
     }
 
     /// A server start, to configure then [`send`](StartServer::send) (or
@@ -129,8 +143,8 @@ impl<'a, K: ApiKey> Servers<'a, K> {
     /// println!("{} is {}", server.instance_id, server.status);
     /// # Ok(()) }
     /// ```
-    pub fn start(&self, name: impl Into<String>, region: impl Into<Region>) -> StartServer<'a, K> {
-        StartServer::new(self.client, name.into(), region.into())
+    pub fn start(&self, name: impl Into<String>, region: impl Into<Region>) -> StartServer<K> {
+        StartServer::new(self.client.clone(), name.into(), region.into())
     }
 
     /// Wait until a server is `running` (done), or `stopped` (failed: it stopped before it ever
@@ -147,8 +161,8 @@ impl<'a, K: ApiKey> Servers<'a, K> {
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn wait_until_running(&self, instance_id: impl Into<String>) -> ServerRunningWaiter<'a, K> {
-        ServerRunning::waiter(self.client, instance_id.into())
+    pub fn wait_until_running(&self, instance_id: impl Into<String>) -> ServerRunningWaiter<K> {
+        ServerRunning::waiter(self.client.clone(), instance_id.into())
     }
 }
 
@@ -163,7 +177,7 @@ pub enum StopOutcome {
     AlreadyStopped,
 }
 
-impl Servers<'_, ServerKey> {
+impl Servers<ServerKey> {
     /// Stop a server (`DELETE /api/v3/servers/{id}`). A 404 is not an error here: the server
     /// is gone already, and the outcome says so. Server key only.
     ///
@@ -177,20 +191,25 @@ impl Servers<'_, ServerKey> {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn stop(
+    pub fn stop(
         &self,
         instance_id: &str,
         shutdown_reason: Option<&str>,
-    ) -> Result<StopOutcome> {
-        validate::non_empty("instance_id", instance_id)?;
-        let mut call = self.client.raw().stop_server().instance_id(instance_id);
-        if let Some(reason) = shutdown_reason {
-            call = call.shutdown_reason(reason);
-        }
-        match send("stop_server", call.send()).await {
-            Ok(answer) => Ok(StopOutcome::Stopped(answer)),
-            Err(Error::NotFound(_)) => Ok(StopOutcome::AlreadyStopped),
-            Err(e) => Err(e),
+    ) -> impl Future<Output = Result<StopOutcome>> + Send + 'static {
+        let client = self.client.clone();
+        let instance_id = instance_id.to_owned();
+        let shutdown_reason = shutdown_reason.map(str::to_owned);
+        async move {
+            validate::non_empty("instance_id", &instance_id)?;
+            let mut call = client.raw().stop_server().instance_id(&instance_id);
+            if let Some(reason) = &shutdown_reason {
+                call = call.shutdown_reason(reason);
+            }
+            match send("stop_server", call.send()).await {
+                Ok(answer) => Ok(StopOutcome::Stopped(answer)),
+                Err(Error::NotFound(_)) => Ok(StopOutcome::AlreadyStopped),
+                Err(e) => Err(e),
+            }
         }
     }
 
@@ -202,22 +221,26 @@ impl Servers<'_, ServerKey> {
     /// let server = client.servers().restart("9b2f6c1e", Default::default()).await?;
     /// # let _ = server; Ok(()) }
     /// ```
-    pub async fn restart(
+    pub fn restart(
         &self,
         instance_id: &str,
         overrides: RestartServerRequest,
-    ) -> Result<Server> {
-        validate::non_empty("instance_id", instance_id)?;
-        send(
-            "restart_server",
-            self.client
-                .raw()
-                .restart_server()
-                .instance_id(instance_id)
-                .body(overrides)
-                .send(),
-        )
-        .await
+    ) -> impl Future<Output = Result<Server>> + Send + 'static {
+        let client = self.client.clone();
+        let instance_id = instance_id.to_owned();
+        async move {
+            validate::non_empty("instance_id", &instance_id)?;
+            send(
+                "restart_server",
+                client
+                    .raw()
+                    .restart_server()
+                    .instance_id(&instance_id)
+                    .body(overrides)
+                    .send(),
+            )
+            .await
+        }
     }
 
     /// Replace a server's `custom_data` with `data`: anything that serializes to a JSON object
@@ -233,24 +256,29 @@ impl Servers<'_, ServerKey> {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub async fn update_custom_data(
+    pub fn update_custom_data(
         &self,
         instance_id: &str,
         data: impl serde::Serialize,
-    ) -> Result<Server> {
-        validate::non_empty("instance_id", instance_id)?;
-        let data = crate::validate::json_object("custom_data", &data)?;
-        let body = crate::raw::types::UpdateServerRequest { custom_data: data };
-        send(
-            "update_server_custom_data",
-            self.client
-                .raw()
-                .update_server_custom_data()
-                .instance_id(instance_id)
-                .body(body)
-                .send(),
-        )
-        .await
+    ) -> impl Future<Output = Result<Server>> + Send + 'static {
+        let client = self.client.clone();
+        let instance_id = instance_id.to_owned();
+        // Serialized now, so the future does not hold (or borrow) the caller's value.
+        let data = crate::validate::json_object("custom_data", &data);
+        async move {
+            validate::non_empty("instance_id", &instance_id)?;
+            let body = crate::raw::types::UpdateServerRequest { custom_data: data? };
+            send(
+                "update_server_custom_data",
+                client
+                    .raw()
+                    .update_server_custom_data()
+                    .instance_id(&instance_id)
+                    .body(body)
+                    .send(),
+            )
+            .await
+        }
     }
 
     /// One page of a server's logs, from `start_time` (a `next_token` of an earlier page, or an
@@ -262,21 +290,20 @@ impl Servers<'_, ServerKey> {
     /// for line in page.logs { println!("{}", line.message.unwrap_or_default()); }
     /// # Ok(()) }
     /// ```
-    pub async fn logs_page(
+    pub fn logs_page(
         &self,
         instance_id: &str,
         start_time: Option<&str>,
         limit: Option<u32>,
-    ) -> Result<ServerLogs> {
-        validate::non_empty("instance_id", instance_id)?;
-        let mut call = self.client.raw().get_server_logs().instance_id(instance_id);
+    ) -> impl Future<Output = Result<ServerLogs>> + Send + 'static {
+        let mut lines = self.logs(instance_id);
         if let Some(start) = start_time {
-            call = call.start_time(start);
+            lines = lines.start_time(start);
         }
         if let Some(limit) = limit {
-            call = call.limit(validate::limit("limit", limit, 1000)?);
+            lines = lines.limit(limit);
         }
-        send("get_server_logs", call.send()).await
+        lines.send()
     }
 
     /// A server's log lines, page by page as a stream ([`ServerLogLines::stream`]) or followed
@@ -292,7 +319,7 @@ impl Servers<'_, ServerKey> {
     /// # Ok(()) }
     /// ```
     pub fn logs(&self, instance_id: impl Into<String>) -> ServerLogLines {
-        ServerLogLines::new(self.client.clone(), instance_id.into())
+        ServerLog::lines(self.client.clone(), instance_id.into())
     }
 
     /// A server's metrics over `period` (e.g. `1h`) in steps of `step` (e.g. `60s`); `None`
@@ -303,24 +330,25 @@ impl Servers<'_, ServerKey> {
     /// let metrics = client.servers().metrics("9b2f6c1e", Some("1h"), None).await?;
     /// # let _ = metrics; Ok(()) }
     /// ```
-    pub async fn metrics(
+    pub fn metrics(
         &self,
         instance_id: &str,
         period: Option<&str>,
         step: Option<&str>,
-    ) -> Result<ServerMetrics> {
-        validate::non_empty("instance_id", instance_id)?;
-        let mut call = self
-            .client
-            .raw()
-            .get_server_metrics()
-            .instance_id(instance_id);
-        if let Some(period) = period {
-            call = call.period(period);
+    ) -> impl Future<Output = Result<ServerMetrics>> + Send + 'static {
+        let client = self.client.clone();
+        let instance_id = instance_id.to_owned();
+        let (period, step) = (period.map(str::to_owned), step.map(str::to_owned));
+        async move {
+            validate::non_empty("instance_id", &instance_id)?;
+            let mut call = client.raw().get_server_metrics().instance_id(&instance_id);
+            if let Some(period) = &period {
+                call = call.period(period);
+            }
+            if let Some(step) = &step {
+                call = call.step(step);
+            }
+            send("get_server_metrics", call.send()).await
         }
-        if let Some(step) = step {
-            call = call.step(step);
-        }
-        send("get_server_metrics", call.send()).await
     }
 }

@@ -21,8 +21,8 @@ const TTL_SECS: std::ops::RangeInclusive<u64> = 60..=86_400;
 
 /// A server start. Obtain with [`Servers::start`](super::Servers::start).
 #[must_use]
-pub struct StartServer<'a, K: ApiKey> {
-    client: &'a Client<K>,
+pub struct StartServer<K: ApiKey> {
+    client: Client<K>,
     name: String,
     region: Region,
     compute_size: Option<ComputeSize>,
@@ -38,7 +38,7 @@ pub struct StartServer<'a, K: ApiKey> {
     idempotency_tag: Option<String>,
 }
 
-impl<K: ApiKey> fmt::Debug for StartServer<'_, K> {
+impl<K: ApiKey> fmt::Debug for StartServer<K> {
     /// Environment values are left out: they are where secrets usually go.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StartServer")
@@ -59,8 +59,8 @@ impl<K: ApiKey> fmt::Debug for StartServer<'_, K> {
     }
 }
 
-impl<'a, K: ApiKey> StartServer<'a, K> {
-    pub(super) fn new(client: &'a Client<K>, name: String, region: Region) -> Self {
+impl<K: ApiKey> StartServer<K> {
+    pub(super) fn new(client: Client<K>, name: String, region: Region) -> Self {
         Self {
             client,
             name,
@@ -338,7 +338,7 @@ impl<'a, K: ApiKey> StartServer<'a, K> {
         match servers.start_request(request).await {
             Ok(server) => Ok(server),
             Err(e) if is_ambiguous(&e) => match &self.idempotency_tag {
-                Some(tag) => match find_tagged(self.client, tag).await {
+                Some(tag) => match find_tagged(&self.client, tag).await {
                     Ok(Some(server)) => Ok(server),
                     Ok(None) | Err(_) => Err(e),
                 },
@@ -366,7 +366,7 @@ impl<'a, K: ApiKey> StartServer<'a, K> {
     /// # Ok(()) }
     /// ```
     pub async fn send_and_wait(self, max_wait: Duration) -> Result<ServerOutcome> {
-        let client = self.client;
+        let client = self.client.clone();
         let server = self.send().await?;
         if server.status == crate::model::ServerStatus::Running {
             return Ok(ServerOutcome::Running(server));

@@ -9,17 +9,17 @@ use crate::model::{Server, ServerStatus};
 use crate::waiter::{ExceededMaxWait, Finished, Verdict, Waiter};
 
 /// The waiter of [`Servers::wait_until_running`](super::Servers::wait_until_running).
-pub type ServerRunningWaiter<'a, K> = Waiter<ServerRunning<'a, K>>;
+pub type ServerRunningWaiter<K> = Waiter<ServerRunning<K>>;
 
 /// What [`ServerRunningWaiter`] polls: one server, until it runs.
 #[derive(Debug, Clone)]
-pub struct ServerRunning<'a, K: ApiKey> {
-    client: &'a Client<K>,
+pub struct ServerRunning<K: ApiKey> {
+    client: Client<K>,
     instance_id: String,
 }
 
-impl<'a, K: ApiKey> ServerRunning<'a, K> {
-    pub(super) fn waiter(client: &'a Client<K>, instance_id: String) -> ServerRunningWaiter<'a, K> {
+impl<K: ApiKey> ServerRunning<K> {
+    pub(super) fn waiter(client: Client<K>, instance_id: String) -> ServerRunningWaiter<K> {
         // Servers run 10–30 s after a start (about 5 s from a warm pool): poll often, early.
         Waiter::new(
             Self {
@@ -32,7 +32,7 @@ impl<'a, K: ApiKey> ServerRunning<'a, K> {
     }
 }
 
-impl<K: ApiKey> Waiter<ServerRunning<'_, K>> {
+impl<K: ApiKey> Waiter<ServerRunning<K>> {
     /// Poll until the server runs, stops, or `max_wait` passes. Errors that may pass (timeouts,
     /// 429, 5xx) are waited out; any other error (404: no such server) ends the wait.
     ///
@@ -45,14 +45,12 @@ impl<K: ApiKey> Waiter<ServerRunning<'_, K>> {
     /// # let _ = server; Ok(()) }
     /// ```
     pub async fn wait(self, max_wait: Duration) -> Result<ServerOutcome> {
-        let ServerRunning {
-            client,
-            instance_id,
-        } = &self.poller;
+        let servers = self.poller.client.servers();
+        let instance_id = &self.poller.instance_id;
         let finished = self
             .run(
                 max_wait,
-                || async move { client.servers().get(instance_id).await },
+                || servers.get(instance_id),
                 |server: &Server| match server.status {
                     ServerStatus::Running => Verdict::Done,
                     ServerStatus::Stopped => Verdict::Failed,

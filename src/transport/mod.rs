@@ -34,6 +34,8 @@
 //! `reqwest::Client` you inject yourself must use that policy too, or `Policy::none()`:
 //! reqwest strips only `Authorization` and cookies on a cross-origin redirect, not `api-key`.
 
+pub(crate) mod call_scope;
+pub(crate) mod headers;
 mod rate_limit;
 mod retry;
 
@@ -153,7 +155,7 @@ impl Transport {
     ) -> reqwest::Result<reqwest::Response> {
         self.authorize(&mut request, info);
         if let Some(key) = &self.api_key {
-            crate::call::note_secret(key);
+            call_scope::note_secret(key);
         }
         if STREAMING_OPERATIONS.contains(&info.operation_id) {
             *request.timeout_mut() = Some(STREAM_TIMEOUT);
@@ -179,9 +181,9 @@ impl Transport {
                     if let Some(limiter) = &self.limiter {
                         limiter.observe(class, response.status(), response.headers());
                     }
-                    crate::call::record(response.status().as_u16(), response.headers());
+                    call_scope::record(response.status().as_u16(), response.headers());
                 }
-                Err(_) => crate::call::forget(),
+                Err(_) => call_scope::forget(),
             }
             let (Some(next), Some(plan)) = (spare, schedule.as_mut()) else {
                 return outcome;

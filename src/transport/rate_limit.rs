@@ -12,7 +12,8 @@ use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use tokio::time::Instant;
 
-use crate::error::{InvalidInput, header_u32, retry_after};
+use super::headers::{header_u32, retry_after};
+use crate::error::InvalidInput;
 
 /// The length of PlayFlow's rate-limit window: its limits are per second.
 const WINDOW: Duration = Duration::from_secs(1);

@@ -6,7 +6,7 @@ use backon::{BackoffBuilder, ExponentialBackoff, ExponentialBuilder};
 use reqwest::{Method, StatusCode};
 use tokio::time::Instant;
 
-use crate::error::retry_after;
+use super::headers::retry_after;
 
 /// How failed calls are retried. The defaults suit PlayFlow's API; tune them with the setters
 /// and pass the result to [`ClientBuilder::retry`](crate::ClientBuilder::retry).

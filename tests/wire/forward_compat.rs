@@ -54,7 +54,8 @@ async fn a_server_in_a_new_status_with_new_fields_decodes() {
     let server = result
         .expect("an unknown status and unknown fields still decode")
         .into_inner();
-    assert_eq!(server.status, ServerStatus::Unknown("hibernating".into()));
+    assert_eq!(server.status, ServerStatus::from("hibernating"));
+    assert!(!server.status.is_known());
     assert!(!server.status.is_known());
     assert_eq!(server.status.as_str(), "hibernating");
     assert_eq!(server.name, "ranked-eu-7");
@@ -96,7 +97,8 @@ async fn a_completed_lobby_decodes() {
     let lobby = result
         .expect("a lobby status added later still decodes")
         .into_inner();
-    assert_eq!(lobby.status, LobbyStatus::Unknown("completed".into()));
+    assert_eq!(lobby.status, LobbyStatus::from("completed"));
+    assert!(!lobby.status.is_known());
     assert_eq!(lobby.players[0].id, "player-7f3a");
     assert_eq!(lobby.players[0].state, None);
 }
@@ -121,11 +123,9 @@ async fn a_build_of_a_new_type_and_status_decodes() {
     let result = wire.client.get_build().build_id("b1").send().await;
     mock.assert_async().await;
     let build = result.expect("a new build type still decodes").into_inner();
-    assert_eq!(
-        build.build_type,
-        Some(BuildType::Unknown("unity_cloud".into()))
-    );
-    assert_eq!(build.status, BuildStatus::Unknown("archived".into()));
+    assert_eq!(build.build_type, Some(BuildType::from("unity_cloud")));
+    assert_eq!(build.status, BuildStatus::from("archived"));
+    assert!(!build.status.is_known());
     assert_eq!(build.version, 12.0);
 }
 
@@ -153,7 +153,7 @@ async fn project_settings_with_a_new_auth_provider_decode() {
         .into_inner();
     assert_eq!(
         settings.auth_config.provider,
-        Some(AuthConfigProvider::Unknown("epic_games".into()))
+        Some(AuthConfigProvider::from("epic_games"))
     );
     // AuthConfig keeps fields it does not model.
     assert_eq!(settings.auth_config.extra["client_id"], "xyz");

@@ -14,9 +14,10 @@ use futures::stream::{self, BoxStream, Stream, StreamExt};
 
 use super::LobbyEvent;
 use super::sse;
+use crate::call::send;
 use crate::error::{Error, Result};
 use crate::keys::ApiKey;
-use crate::lobbies::player::OwnedPlayer;
+use crate::lobbies::PlayerLobby;
 
 /// How the subscription reconnects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +97,7 @@ enum Phase {
 }
 
 struct State<K: ApiKey> {
-    owner: OwnedPlayer<K>,
+    owner: PlayerLobby<K>,
     options: StreamOptions,
     backoff: ExponentialBackoff,
     phase: Phase,
@@ -105,7 +106,7 @@ struct State<K: ApiKey> {
 /// The signals of `owner`'s subscription. Nothing happens until the stream is polled; after
 /// its end it keeps answering `None` (fused).
 pub(in crate::lobbies) fn signals<K: ApiKey>(
-    owner: OwnedPlayer<K>,
+    owner: PlayerLobby<K>,
     options: StreamOptions,
 ) -> BoxStream<'static, Signal> {
     let state = State {
@@ -124,7 +125,7 @@ async fn step<K: ApiKey>(mut state: State<K>) -> Option<(Signal, State<K>)> {
             if !delay.is_zero() {
                 tokio::time::sleep(delay).await;
             }
-            match state.owner.player().subscribe().await {
+            match subscribe(&state.owner).await {
                 Ok(bytes) => {
                     let bytes = idle_guarded(bytes.into_inner(), state.options.idle_timeout);
                     state.phase = Phase::Open {
@@ -203,4 +204,20 @@ fn idle_guarded(
             Err(_) => Some((Err(Dropped::Idle), None)),
         }
     })
+}
+
+/// Open one connection of the event stream (no reconnects): the raw SSE body.
+async fn subscribe<K: ApiKey>(player: &PlayerLobby<K>) -> Result<progenitor_client::ByteStream> {
+    player.check()?;
+    send(
+        "subscribe_lobby_events",
+        player
+            .client()
+            .raw()
+            .subscribe_lobby_events()
+            .config(player.config())
+            .x_player_id(player.player_id())
+            .send(),
+    )
+    .await
 }

@@ -12,7 +12,7 @@ pub(super) use connection::{Signal, StreamOptions, signals};
 use futures::stream::{BoxStream, StreamExt};
 use serde::de::DeserializeOwned;
 
-use crate::error::{DecodeError, Error, Result};
+use crate::error::{DecodeError, Error, Redactor, Result};
 use crate::model::{Lobby, QueueStats};
 use crate::raw::types::LobbyDeletedEvent;
 
@@ -119,8 +119,15 @@ impl LobbyEvent {
 }
 
 fn json<T: DeserializeOwned>(data: &str) -> Result<T> {
-    serde_json::from_str(data)
-        .map_err(|e| Error::Decode(DecodeError::new(None, data.as_bytes(), Some(e), OPERATION)))
+    serde_json::from_str(data).map_err(|e| {
+        Error::Decode(DecodeError::new(
+            None,
+            data.as_bytes(),
+            Some(e),
+            OPERATION,
+            &Redactor::default(),
+        ))
+    })
 }
 
 /// Decode a recorded or self-opened lobby event stream: raw bytes, in any chunking, to typed
@@ -149,6 +156,7 @@ where
                 e.to_string().as_bytes(),
                 None,
                 OPERATION,
+                &Redactor::default(),
             ))),
         })
         .boxed()

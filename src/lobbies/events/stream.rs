@@ -10,7 +10,7 @@ use super::LobbyEvent;
 use super::connection::{Signal, StreamOptions, signals};
 use crate::error::Result;
 use crate::keys::ApiKey;
-use crate::lobbies::player::OwnedPlayer;
+use crate::lobbies::PlayerLobby;
 
 /// The live events of a player's lobby. Obtain with
 /// [`PlayerLobby::events`](crate::lobbies::PlayerLobby::events).
@@ -49,7 +49,7 @@ use crate::lobbies::player::OwnedPlayer;
 /// ```
 #[must_use = "streams do nothing unless polled"]
 pub struct LobbyEvents<K: ApiKey> {
-    owner: OwnedPlayer<K>,
+    owner: PlayerLobby<K>,
     options: StreamOptions,
     signals: Option<BoxStream<'static, Signal>>,
     connected: bool,
@@ -66,8 +66,35 @@ impl<K: ApiKey> std::fmt::Debug for LobbyEvents<K> {
     }
 }
 
+impl<K: ApiKey> PlayerLobby<K> {
+    /// The live events of this player's lobby, as a [`Stream`](futures::Stream) that connects
+    /// on first poll and reconnects by itself. While it is open the player counts as present:
+    /// no [`PlayerLobby::heartbeat`] calls are needed.
+    ///
+    /// ```no_run
+    /// use futures::StreamExt;
+    /// use playflow::lobbies::LobbyEvent;
+    /// # async fn demo(client: playflow::Client<playflow::ClientKey>) -> playflow::Result<()> {
+    /// let mut events = client.lobbies("casual").player("p-123").events();
+    /// while let Some(event) = events.next().await {
+    ///     match event? {
+    ///         LobbyEvent::Connected(lobby) | LobbyEvent::LobbyUpdated(lobby) => {
+    ///             println!("{}: {} players", lobby.status, lobby.players.len());
+    ///         }
+    ///         LobbyEvent::QueueStats(stats) => println!("{:?} searching", stats.players_searching),
+    ///         LobbyEvent::LobbyDeleted { id } => println!("{id} deleted"),
+    ///         _ => {}
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn events(&self) -> LobbyEvents<K> {
+        LobbyEvents::new(self.clone())
+    }
+}
+
 impl<K: ApiKey> LobbyEvents<K> {
-    pub(in crate::lobbies) fn new(owner: OwnedPlayer<K>) -> Self {
+    fn new(owner: PlayerLobby<K>) -> Self {
         Self {
             owner,
             options: StreamOptions::default(),

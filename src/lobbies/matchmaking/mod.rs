@@ -16,8 +16,8 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::Duration;
 
+use super::PlayerLobby;
 use super::events::StreamOptions;
-use super::player::OwnedPlayer;
 use crate::keys::ApiKey;
 
 /// A match search. Obtain with [`PlayerLobby::find_match`](super::PlayerLobby::find_match)
@@ -43,7 +43,7 @@ use crate::keys::ApiKey;
 #[derive(Debug)]
 #[must_use = "a match search does nothing unless awaited or started"]
 pub struct FindMatch<K: ApiKey> {
-    owner: OwnedPlayer<K>,
+    owner: PlayerLobby<K>,
     mode: Option<String>,
     max_wait: Option<Duration>,
     poll_interval: Duration,
@@ -51,8 +51,42 @@ pub struct FindMatch<K: ApiKey> {
     stream: StreamOptions,
 }
 
+impl<K: ApiKey> PlayerLobby<K> {
+    /// Queue the lobby for `mode` (host only) and wait until it is matched and its game server
+    /// can be connected to. See [`FindMatch`].
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// # async fn demo(client: playflow::Client<playflow::ClientKey>) -> Result<(), playflow::lobbies::FindMatchError> {
+    /// let me = client.lobbies("casual").player("p-123");
+    /// let found = me.find_match("duo_ranked").max_wait(Duration::from_secs(180)).await?;
+    /// for endpoint in &found.endpoints {
+    ///     println!("{endpoint}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn find_match(&self, mode: impl Into<String>) -> FindMatch<K> {
+        FindMatch::new(self.clone(), Some(mode.into()))
+    }
+
+    /// Wait until the lobby is matched and its server can be connected to, without queueing:
+    /// for members who are not the host (the host calls [`Self::find_match`]), or after a
+    /// [`PlayerLobby::start_game`]. Dropping it leaves the queue alone.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client<playflow::ClientKey>) -> Result<(), playflow::lobbies::FindMatchError> {
+    /// let me = client.lobbies("casual").player("p-456");
+    /// let found = me.wait_for_match().await?;
+    /// println!("connect to {}", found.endpoints[0]);
+    /// # Ok(()) }
+    /// ```
+    pub fn wait_for_match(&self) -> FindMatch<K> {
+        FindMatch::new(self.clone(), None)
+    }
+}
+
 impl<K: ApiKey> FindMatch<K> {
-    pub(in crate::lobbies) fn new(owner: OwnedPlayer<K>, mode: Option<String>) -> Self {
+    fn new(owner: PlayerLobby<K>, mode: Option<String>) -> Self {
         Self {
             owner,
             mode,
@@ -69,7 +103,7 @@ impl<K: ApiKey> FindMatch<K> {
     /// [`FindMatchError::LeftQueue`]).
     ///
     /// ```no_run
-    /// # async fn demo(me: playflow::lobbies::PlayerLobby<'_, playflow::ClientKey>) -> Result<(), playflow::lobbies::FindMatchError> {
+    /// # async fn demo(me: playflow::lobbies::PlayerLobby<playflow::ClientKey>) -> Result<(), playflow::lobbies::FindMatchError> {
     /// me.find_match("duo_ranked").max_wait(std::time::Duration::from_secs(120)).await?;
     /// # Ok(()) }
     /// ```
@@ -81,7 +115,7 @@ impl<K: ApiKey> FindMatch<K> {
     /// How often to poll the lobby while the event stream is down (default 5 s).
     ///
     /// ```no_run
-    /// # async fn demo(me: playflow::lobbies::PlayerLobby<'_, playflow::ClientKey>) -> Result<(), playflow::lobbies::FindMatchError> {
+    /// # async fn demo(me: playflow::lobbies::PlayerLobby<playflow::ClientKey>) -> Result<(), playflow::lobbies::FindMatchError> {
     /// me.find_match("duo_ranked").poll_interval(std::time::Duration::from_secs(3)).await?;
     /// # Ok(()) }
     /// ```
@@ -96,7 +130,7 @@ impl<K: ApiKey> FindMatch<K> {
     /// [`FindMatchError::LeftQueue`] after a decline).
     ///
     /// ```no_run
-    /// # async fn demo(me: playflow::lobbies::PlayerLobby<'_, playflow::ClientKey>) -> Result<(), playflow::lobbies::FindMatchError> {
+    /// # async fn demo(me: playflow::lobbies::PlayerLobby<playflow::ClientKey>) -> Result<(), playflow::lobbies::FindMatchError> {
     /// me.find_match("duo_ranked").auto_confirm(true).await?;
     /// # Ok(()) }
     /// ```
@@ -110,7 +144,7 @@ impl<K: ApiKey> FindMatch<K> {
     ///
     /// ```no_run
     /// use std::time::Duration;
-    /// # async fn demo(me: playflow::lobbies::PlayerLobby<'_, playflow::ClientKey>) -> Result<(), playflow::lobbies::FindMatchError> {
+    /// # async fn demo(me: playflow::lobbies::PlayerLobby<playflow::ClientKey>) -> Result<(), playflow::lobbies::FindMatchError> {
     /// me.find_match("duo_ranked").reconnect_delays(Duration::from_millis(500), Duration::from_secs(5)).await?;
     /// # Ok(()) }
     /// ```
@@ -123,7 +157,7 @@ impl<K: ApiKey> FindMatch<K> {
     /// [`LobbyEvents::idle_timeout`](super::LobbyEvents::idle_timeout).
     ///
     /// ```no_run
-    /// # async fn demo(me: playflow::lobbies::PlayerLobby<'_, playflow::ClientKey>) -> Result<(), playflow::lobbies::FindMatchError> {
+    /// # async fn demo(me: playflow::lobbies::PlayerLobby<playflow::ClientKey>) -> Result<(), playflow::lobbies::FindMatchError> {
     /// me.find_match("duo_ranked").idle_timeout(std::time::Duration::from_secs(45)).await?;
     /// # Ok(()) }
     /// ```
@@ -137,7 +171,7 @@ impl<K: ApiKey> FindMatch<K> {
     /// to [`MatchSearch::wait`] on and [`MatchSearch::cancel`].
     ///
     /// ```no_run
-    /// # async fn demo(me: playflow::lobbies::PlayerLobby<'_, playflow::ClientKey>, cancel_pressed: tokio::sync::oneshot::Receiver<()>) -> Result<(), playflow::lobbies::FindMatchError> {
+    /// # async fn demo(me: playflow::lobbies::PlayerLobby<playflow::ClientKey>, cancel_pressed: tokio::sync::oneshot::Receiver<()>) -> Result<(), playflow::lobbies::FindMatchError> {
     /// let mut search = me.find_match("duo_ranked").start().await?;
     /// tokio::select! {
     ///     found = search.wait() => println!("connect to {}", found?.endpoints[0]),

@@ -11,9 +11,9 @@ use tokio::time::Instant;
 use super::{FindMatch, FindMatchError, Match};
 use crate::error::Error;
 use crate::keys::ApiKey;
+use crate::lobbies::PlayerLobby;
 use crate::lobbies::errors::{LobbyErrorExt, LobbyErrorKind};
 use crate::lobbies::events::{LobbyEvent, Signal, signals};
-use crate::lobbies::player::OwnedPlayer;
 use crate::model::{Lobby, LobbyStatus, QueueStats};
 
 /// A match search in progress. Obtain with [`FindMatch::start`].
@@ -22,7 +22,7 @@ use crate::model::{Lobby, LobbyStatus, QueueStats};
 /// is spawned on the current Tokio runtime (nothing is sent outside one). Use
 /// [`Self::cancel`] to leave the queue and see the answer.
 pub struct MatchSearch<K: ApiKey> {
-    owner: OwnedPlayer<K>,
+    owner: PlayerLobby<K>,
     guard: QueueGuard<K>,
     signals: BoxStream<'static, Signal>,
     signals_ended: bool,
@@ -63,7 +63,7 @@ type Step = Option<Result<Match, FindMatchError>>;
 impl<K: ApiKey> MatchSearch<K> {
     pub(super) async fn start(find: FindMatch<K>) -> Result<Self, FindMatchError> {
         let deadline = find.max_wait.map(|d| Instant::now() + d);
-        let player = find.owner.player();
+        let player = &find.owner;
         let mut guard = QueueGuard::disarmed();
         let lobby = match &find.mode {
             Some(mode) => {
@@ -110,7 +110,7 @@ impl<K: ApiKey> MatchSearch<K> {
     /// The lobby as last seen.
     ///
     /// ```no_run
-    /// # async fn demo(me: playflow::lobbies::PlayerLobby<'_, playflow::ClientKey>) -> Result<(), playflow::lobbies::FindMatchError> {
+    /// # async fn demo(me: playflow::lobbies::PlayerLobby<playflow::ClientKey>) -> Result<(), playflow::lobbies::FindMatchError> {
     /// let search = me.find_match("duo_ranked").start().await?;
     /// println!("{}", search.lobby().status);
     /// # Ok(()) }
@@ -136,7 +136,7 @@ impl<K: ApiKey> MatchSearch<K> {
     /// Leave the queue now (host only) and end the search.
     ///
     /// ```no_run
-    /// # async fn demo(me: playflow::lobbies::PlayerLobby<'_, playflow::ClientKey>) -> Result<(), playflow::lobbies::FindMatchError> {
+    /// # async fn demo(me: playflow::lobbies::PlayerLobby<playflow::ClientKey>) -> Result<(), playflow::lobbies::FindMatchError> {
     /// let search = me.find_match("duo_ranked").start().await?;
     /// let lobby = search.cancel().await?;
     /// assert_eq!(lobby.status, playflow::model::LobbyStatus::Waiting);
@@ -144,7 +144,7 @@ impl<K: ApiKey> MatchSearch<K> {
     /// ```
     pub async fn cancel(mut self) -> crate::Result<Lobby> {
         self.guard.disarm();
-        self.owner.player().cancel_matchmaking().await
+        self.owner.cancel_matchmaking().await
     }
 
     /// Wait for the match. Cancel-safe: dropping this future (in a `select!`) loses nothing,
@@ -152,7 +152,7 @@ impl<K: ApiKey> MatchSearch<K> {
     /// dropped or cancelled.
     ///
     /// ```no_run
-    /// # async fn demo(me: playflow::lobbies::PlayerLobby<'_, playflow::ClientKey>) -> Result<(), playflow::lobbies::FindMatchError> {
+    /// # async fn demo(me: playflow::lobbies::PlayerLobby<playflow::ClientKey>) -> Result<(), playflow::lobbies::FindMatchError> {
     /// let mut search = me.find_match("duo_ranked").start().await?;
     /// let found = search.wait().await?;
     /// println!("connect to {}", found.endpoints[0]);
@@ -225,7 +225,7 @@ impl<K: ApiKey> MatchSearch<K> {
     }
 
     async fn poll(&mut self) -> Step {
-        let step = match self.owner.player().current().await {
+        let step = match self.owner.current().await {
             Ok(lobby) => self.observe(lobby).await,
             Err(e) if e.is_retryable() => None,
             Err(e) => Some(Err(FindMatchError::Request(e))),
@@ -268,7 +268,7 @@ impl<K: ApiKey> MatchSearch<K> {
                 .unwrap_or(false);
             if !confirmed {
                 self.confirm_sent = true;
-                match self.owner.player().confirm_match().await {
+                match self.owner.confirm_match().await {
                     Ok(lobby) => self.lobby = lobby,
                     Err(e) if e.lobby_error_kind() == LobbyErrorKind::ConfirmationNotUsed => {}
                     // Try again on the next update.
@@ -283,7 +283,7 @@ impl<K: ApiKey> MatchSearch<K> {
     /// The max wait passed: leave the queue (best effort, bounded) and say so.
     async fn exceeded(&mut self) -> FindMatchError {
         if self.guard.is_armed() {
-            let player = self.owner.player();
+            let player = &self.owner;
             match tokio::time::timeout(Duration::from_secs(10), player.cancel_matchmaking()).await {
                 // Left the queue, or the server says there is nothing to leave.
                 Ok(Ok(_)) => self.guard.disarm(),
@@ -319,7 +319,7 @@ async fn sleep_until(at: Option<Instant>) {
 /// Leaves the queue when dropped while armed (armed = the lobby may be in the queue because
 /// of this search).
 struct QueueGuard<K: ApiKey> {
-    armed: Option<OwnedPlayer<K>>,
+    armed: Option<PlayerLobby<K>>,
 }
 
 impl<K: ApiKey> QueueGuard<K> {
@@ -327,7 +327,7 @@ impl<K: ApiKey> QueueGuard<K> {
         Self { armed: None }
     }
 
-    fn arm(&mut self, owner: OwnedPlayer<K>) {
+    fn arm(&mut self, owner: PlayerLobby<K>) {
         self.armed = Some(owner);
     }
 
@@ -349,7 +349,7 @@ impl<K: ApiKey> Drop for QueueGuard<K> {
         // way to send it, and the mode's queue timeout will end the search server-side.
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {
-                let _ = owner.player().cancel_matchmaking().await;
+                let _ = owner.cancel_matchmaking().await;
             });
         }
     }

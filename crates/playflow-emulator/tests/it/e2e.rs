@@ -188,7 +188,7 @@ async fn the_whole_journey_through_the_facade() {
     let dave = lobbies.player("dave");
     carol.create("carol's").send().await.unwrap();
     dave.create("dave's").send().await.unwrap();
-    let search = |player: &playflow::lobbies::PlayerLobby<'_, ClientKey>| {
+    let search = |player: &playflow::lobbies::PlayerLobby<ClientKey>| {
         player
             .find_match("1v1")
             .poll_interval(Duration::from_millis(100))

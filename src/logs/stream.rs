@@ -1,4 +1,5 @@
-//! Log lines as a stream over `next_token` pages, for server and project logs alike.
+//! The engine of [`LogLines`](super::LogLines): log lines as a stream over `next_token`
+//! pages, for server and project logs alike.
 //!
 //! Both log calls page the same way: pass a page's `next_token` as the next `start_time`; a
 //! null token means the end was reached. In follow mode (`tail -f`) the end is not the end:
@@ -15,7 +16,7 @@ use crate::model::LogEntry;
 use crate::waiter::{Delays, retry_after};
 
 /// One fetched page, whichever call produced it.
-pub(crate) struct LogPage {
+pub struct LogPage {
     pub(crate) entries: Vec<LogEntry>,
     pub(crate) next_token: Option<String>,
 }

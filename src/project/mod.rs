@@ -1,13 +1,16 @@
 //! Project settings and project-wide logs (server key only).
 
+use std::future::Future;
+
 use crate::Client;
 use crate::call::send;
 use crate::error::Result;
 use crate::keys::ServerKey;
 use crate::model::{ProjectLogs, ProjectSettings, UpdateProjectSettingsRequest};
-use crate::validate;
 
-pub use crate::project_logs::ProjectLogLines;
+mod logs;
+
+pub use logs::{ProjectLog, ProjectLogLines};
 
 impl Client<ServerKey> {
     /// Project calls. Server key only.
@@ -17,18 +20,23 @@ impl Client<ServerKey> {
     /// let settings = client.project().settings().await?;
     /// # let _ = settings; Ok(()) }
     /// ```
-    pub fn project(&self) -> Project<'_> {
-        Project { client: self }
+    pub fn project(&self) -> Project {
+        Project {
+            client: self.clone(),
+        }
     }
 }
 
 /// Project calls of a server-key [`Client`]. Obtain with [`Client::project`].
-#[derive(Debug)]
-pub struct Project<'a> {
-    client: &'a Client<ServerKey>,
+///
+/// The handle owns a clone of the client, as do its futures and streams: all are
+/// `Send + 'static`.
+#[derive(Debug, Clone)]
+pub struct Project {
+    client: Client<ServerKey>,
 }
 
-impl Project<'_> {
+impl Project {
     /// The project's settings: ports, environment, auth, pool and lobby configurations.
     ///
     /// ```no_run
@@ -37,12 +45,15 @@ impl Project<'_> {
     /// println!("{} lobby configs", settings.lobby_configs.len());
     /// # Ok(()) }
     /// ```
-    pub async fn settings(&self) -> Result<ProjectSettings> {
-        send(
-            "get_project_settings",
-            self.client.raw().get_project_settings().send(),
-        )
-        .await
+    pub fn settings(&self) -> impl Future<Output = Result<ProjectSettings>> + Send + 'static {
+        let client = self.client.clone();
+        async move {
+            send(
+                "get_project_settings",
+                client.raw().get_project_settings().send(),
+            )
+            .await
+        }
     }
 
     /// Change the project's settings; fields left out are kept.
@@ -54,19 +65,18 @@ impl Project<'_> {
     /// client.project().update_settings(changes).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn update_settings(
+    pub fn update_settings(
         &self,
         changes: UpdateProjectSettingsRequest,
-    ) -> Result<ProjectSettings> {
-        send(
-            "update_project_settings",
-            self.client
-                .raw()
-                .update_project_settings()
-                .body(changes)
-                .send(),
-        )
-        .await
+    ) -> impl Future<Output = Result<ProjectSettings>> + Send + 'static {
+        let client = self.client.clone();
+        async move {
+            send(
+                "update_project_settings",
+                client.raw().update_project_settings().body(changes).send(),
+            )
+            .await
+        }
     }
 
     /// One page of the logs of all the project's servers between `start_time` and `end_time`
@@ -77,21 +87,20 @@ impl Project<'_> {
     /// let page = client.project().logs_page("2025-03-14T09:00:00Z", None, Some(100)).await?;
     /// # let _ = page; Ok(()) }
     /// ```
-    pub async fn logs_page(
+    pub fn logs_page(
         &self,
         start_time: &str,
         end_time: Option<&str>,
         limit: Option<u32>,
-    ) -> Result<ProjectLogs> {
-        validate::non_empty("start_time", start_time)?;
-        let mut call = self.client.raw().get_project_logs().start_time(start_time);
+    ) -> impl Future<Output = Result<ProjectLogs>> + Send + 'static {
+        let mut lines = self.logs(start_time);
         if let Some(end) = end_time {
-            call = call.end_time(end);
+            lines = lines.end_time(end);
         }
         if let Some(limit) = limit {
-            call = call.limit(validate::limit("limit", limit, 1000)?);
+            lines = lines.limit(limit);
         }
-        send("get_project_logs", call.send()).await
+        lines.send()
     }
 
     /// The log lines of all the project's servers from `start_time` (ISO 8601, or relative such
@@ -108,6 +117,6 @@ impl Project<'_> {
     /// # Ok(()) }
     /// ```
     pub fn logs(&self, start_time: impl Into<String>) -> ProjectLogLines {
-        ProjectLogLines::new(self.client.clone(), start_time.into())
+        ProjectLog::lines(self.client.clone(), start_time.into())
     }
 }
