@@ -202,12 +202,14 @@ pub struct ClientBuilder<K: ApiKey> {
     allow_insecure_http: bool,
     retry: Option<RetryConfig>,
     rate_limit: Option<RateLimitConfig>,
+    #[cfg(feature = "redis")]
+    redis_rate_limit: Option<crate::transport::RedisRateLimit>,
 }
 
 impl<K: ApiKey> std::fmt::Debug for ClientBuilder<K> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("key", &self.key)
+        let mut f = f.debug_struct("ClientBuilder");
+        f.field("key", &self.key)
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -215,8 +217,10 @@ impl<K: ApiKey> std::fmt::Debug for ClientBuilder<K> {
             .field("custom_http_client", &self.http.is_some())
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("retry", &self.retry)
-            .field("rate_limit", &self.rate_limit)
-            .finish()
+            .field("rate_limit", &self.rate_limit);
+        #[cfg(feature = "redis")]
+        f.field("redis_rate_limit", &self.redis_rate_limit);
+        f.finish()
     }
 }
 
@@ -232,6 +236,8 @@ impl<K: ApiKey> ClientBuilder<K> {
             allow_insecure_http: false,
             retry: Some(RetryConfig::default()),
             rate_limit: Some(RateLimitConfig::default()),
+            #[cfg(feature = "redis")]
+            redis_rate_limit: None,
         }
     }
 
@@ -273,6 +279,22 @@ impl<K: ApiKey> ClientBuilder<K> {
     /// ```
     pub fn rate_limit(mut self, limits: RateLimitConfig) -> Self {
         self.rate_limit = Some(limits);
+        self
+    }
+
+    /// Share the rate limits with every client of the same key, in any process, through Redis
+    /// (feature `redis`; by default they are per process). See
+    /// [`transport::RedisRateLimit`](crate::transport::RedisRateLimit).
+    ///
+    /// ```
+    /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
+    /// let shared = playflow::transport::RedisRateLimit::new("redis://127.0.0.1:6379/");
+    /// let builder = playflow::Client::builder(key).redis_rate_limit(shared);
+    /// # let _ = builder;
+    /// ```
+    #[cfg(feature = "redis")]
+    pub fn redis_rate_limit(mut self, shared: crate::transport::RedisRateLimit) -> Self {
+        self.redis_rate_limit = Some(shared);
         self
     }
 
@@ -408,6 +430,8 @@ impl<K: ApiKey> ClientBuilder<K> {
         };
         let transport =
             Transport::for_client(self.key.expose(), &parsed, self.retry, self.rate_limit)?;
+        #[cfg(feature = "redis")]
+        let transport = transport.share_rate_limit(self.key.expose(), self.redis_rate_limit)?;
         let raw = raw::Client::new_with_client(&base_url, http, transport);
         Ok(Client {
             shared: Arc::new(Shared { raw, base_url }),

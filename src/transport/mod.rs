@@ -17,7 +17,8 @@
 //! `/api/v3/servers/{instance_id}`; never a query string), `attempt`
 //! (from 1), and, once known, `status` and `latency_ms`. A `DEBUG` event reports each response
 //! or failure; an `INFO` event reports each retry with its delay. Keys and header values are
-//! never recorded.
+//! never recorded. The wait for the rate limiter runs before each attempt in a `DEBUG` span
+//! named `playflow.rate_limit` with the field `class` (`read` or `write`).
 //!
 //! # Lobby events
 //!
@@ -37,6 +38,8 @@
 pub(crate) mod call_scope;
 pub(crate) mod headers;
 mod rate_limit;
+#[cfg(feature = "redis")]
+mod redis_limit;
 mod retry;
 
 use std::fmt;
@@ -51,6 +54,8 @@ use tracing::Instrument;
 use crate::raw;
 
 pub use rate_limit::RateLimitConfig;
+#[cfg(feature = "redis")]
+pub use redis_limit::RedisRateLimit;
 pub use retry::RetryConfig;
 
 pub(crate) use rate_limit::{Class, RateLimiter};
@@ -179,7 +184,9 @@ impl Transport {
             match &outcome {
                 Ok(response) => {
                     if let Some(limiter) = &self.limiter {
-                        limiter.observe(class, response.status(), response.headers());
+                        limiter
+                            .observe(class, response.status(), response.headers())
+                            .await;
                     }
                     call_scope::record(response.status().as_u16(), response.headers());
                 }

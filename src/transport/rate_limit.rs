@@ -11,6 +11,7 @@ use governor::{DefaultDirectRateLimiter, Quota};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use tokio::time::Instant;
+use tracing::Instrument;
 
 use super::headers::{header_u32, retry_after};
 use crate::error::InvalidInput;
@@ -21,7 +22,7 @@ const WINDOW: Duration = Duration::from_secs(1);
 /// The longest a class is held after a 429 or `Remaining: 0`, whatever `Retry-After` says: a
 /// broken header must not freeze the client. A call made after the hold that is still over the
 /// limit gets another 429 and another hold.
-const MAX_HOLD: Duration = Duration::from_secs(10);
+pub(super) const MAX_HOLD: Duration = Duration::from_secs(10);
 
 /// Share of `limit − 1` the pacing uses: the margin absorbs network jitter.
 const PACING_SHARE: f64 = 0.95;
@@ -128,12 +129,12 @@ impl RateLimitConfig {
     }
 
     /// The interval between two calls of a class whose server limit is `limit` per second.
-    fn pacing_interval(limit: NonZeroU32) -> Duration {
+    pub(super) fn pacing_interval(limit: NonZeroU32) -> Duration {
         let budget = (f64::from(limit.get()) - 1.0).max(1.0) * PACING_SHARE;
         Duration::from_secs_f64(WINDOW.as_secs_f64() / budget)
     }
 
-    fn check(&self) -> Result<(NonZeroU32, NonZeroU32), InvalidInput> {
+    pub(super) fn check(&self) -> Result<(NonZeroU32, NonZeroU32), InvalidInput> {
         let nonzero = |n: u32, field: &str| {
             NonZeroU32::new(n).ok_or_else(|| {
                 InvalidInput::new(
@@ -165,7 +166,7 @@ impl Class {
         }
     }
 
-    fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Self::Read => "read",
             Self::Write => "write",
@@ -178,6 +179,9 @@ pub(crate) struct RateLimiter {
     config: RateLimitConfig,
     read: Lane,
     write: Lane,
+    /// Budgets shared with other processes through Redis (feature `redis`).
+    #[cfg(feature = "redis")]
+    shared: Option<super::redis_limit::SharedLimiter>,
 }
 
 impl fmt::Debug for RateLimiter {
@@ -195,7 +199,19 @@ impl RateLimiter {
             config,
             read: Lane::new(reads),
             write: Lane::new(writes),
+            #[cfg(feature = "redis")]
+            shared: None,
         })
+    }
+
+    /// Keep the budgets in Redis, shared with every process using the same key.
+    #[cfg(feature = "redis")]
+    pub(crate) fn share(&mut self, shared: super::redis_limit::SharedLimiter) {
+        self.shared = Some(shared);
+    }
+
+    pub(super) fn config(&self) -> RateLimitConfig {
+        self.config
     }
 
     fn lane(&self, class: Class) -> &Lane {
@@ -205,13 +221,23 @@ impl RateLimiter {
         }
     }
 
-    /// Wait until a call of `class` may be sent.
+    /// Wait until a call of `class` may be sent (in a `playflow.rate_limit` span).
     pub(crate) async fn acquire(&self, class: Class) {
-        self.lane(class).acquire().await;
+        let span = tracing::debug_span!("playflow.rate_limit", class = class.name());
+        async {
+            #[cfg(feature = "redis")]
+            if let Some(shared) = &self.shared {
+                return shared.acquire(class, self.lane(class)).await;
+            }
+            self.lane(class).acquire().await;
+        }
+        .instrument(span)
+        .await
     }
 
-    /// Learn from a response: a 429 or `X-RateLimit-Remaining: 0` holds the class.
-    pub(crate) fn observe(&self, class: Class, status: StatusCode, headers: &HeaderMap) {
+    /// Learn from a response: a 429 or `X-RateLimit-Remaining: 0` holds the class (on every
+    /// replica, with a shared store).
+    pub(crate) async fn observe(&self, class: Class, status: StatusCode, headers: &HeaderMap) {
         let exhausted = header_u32(headers, "x-ratelimit-remaining") == Some(0);
         if status != StatusCode::TOO_MANY_REQUESTS && !exhausted {
             return;
@@ -224,11 +250,15 @@ impl RateLimiter {
             "rate-limit budget exhausted; holding this class of calls"
         );
         self.lane(class).hold(Instant::now() + wait);
+        #[cfg(feature = "redis")]
+        if let Some(shared) = &self.shared {
+            shared.hold(class, wait).await;
+        }
     }
 }
 
 /// One class's pacing, hold and queue.
-struct Lane {
+pub(super) struct Lane {
     pacer: DefaultDirectRateLimiter,
     /// Callers take turns in arrival order (tokio's mutex is fair).
     gate: tokio::sync::Mutex<()>,
@@ -238,7 +268,11 @@ struct Lane {
 
 impl Lane {
     fn new(limit: NonZeroU32) -> Self {
-        let interval = RateLimitConfig::pacing_interval(limit);
+        Self::with_interval(RateLimitConfig::pacing_interval(limit))
+    }
+
+    /// A lane letting one call through every `interval`.
+    pub(super) fn with_interval(interval: Duration) -> Self {
         let quota = Quota::with_period(interval)
             .expect("the pacing interval is positive")
             .allow_burst(NonZeroU32::MIN);
@@ -250,15 +284,30 @@ impl Lane {
     }
 
     async fn acquire(&self) {
-        let _turn = self.gate.lock().await;
+        let _turn = self.turn().await;
         self.wait_for_hold().await;
+        self.pace().await;
+    }
+
+    /// This caller's turn: callers of the class go one at a time, in arrival order.
+    pub(super) async fn turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.gate.lock().await
+    }
+
+    /// Wait for this lane's pacer (the caller holds its turn).
+    pub(super) async fn pace(&self) {
         while let Err(not_until) = self.pacer.check() {
             let wait = not_until.wait_time_from(self.pacer.clock().now());
             tokio::time::sleep(wait).await;
         }
     }
 
-    async fn wait_for_hold(&self) {
+    /// Spend the pacer's next slot now, so that the next call waits a whole interval.
+    pub(super) fn spend(&self) {
+        let _ = self.pacer.check();
+    }
+
+    pub(super) async fn wait_for_hold(&self) {
         loop {
             let until = *self.hold_until.lock().unwrap_or_else(|p| p.into_inner());
             match until {
