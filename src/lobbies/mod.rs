@@ -30,7 +30,7 @@ mod settings;
 pub use browse::BrowseLobbies;
 pub use create::CreateLobby;
 pub use errors::{LobbyErrorExt, LobbyErrorKind};
-pub use events::{LobbyEvent, LobbyEvents, decode_event_stream};
+pub use events::{LobbyEvent, LobbyEvents, decode_event_stream, decode_event_stream_with_limits};
 pub use join::{JoinLobby, JoinTarget};
 pub use matchmaking::{Endpoint, FindMatch, FindMatchError, Match, MatchSearch};
 pub use player::{LeaveOutcome, PlayerLobby};

@@ -466,21 +466,6 @@ impl<'a, K: ApiKey> PlayerLobby<'a, K> {
         FindMatch::new(self.to_owned_player(), None)
     }
 
-    /// Open one connection of the event stream (no reconnects): the raw SSE body.
-    pub(super) async fn subscribe(&self) -> Result<progenitor_client::ByteStream> {
-        self.check()?;
-        send(
-            "subscribe_lobby_events",
-            self.client
-                .raw()
-                .subscribe_lobby_events()
-                .config(self.config.as_str())
-                .x_player_id(self.player_id.as_str())
-                .send(),
-        )
-        .await
-    }
-
     fn to_owned_player(&self) -> OwnedPlayer<K> {
         OwnedPlayer {
             client: self.client.clone(),
