@@ -238,10 +238,11 @@ mod baseline {
                     }
                 }
             }
-            if !text.is_empty() && !std::mem::replace(&mut self.started, true) {
-                if let Some(stripped) = text.strip_prefix('\u{feff}') {
-                    text = stripped.to_owned();
-                }
+            if !text.is_empty()
+                && !std::mem::replace(&mut self.started, true)
+                && let Some(stripped) = text.strip_prefix('\u{feff}')
+            {
+                text = stripped.to_owned();
             }
             text
         }
