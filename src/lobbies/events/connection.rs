@@ -185,7 +185,7 @@ async fn step<K: ApiKey>(mut state: State<K>) -> Option<(Signal, State<K>)> {
         }
         Phase::Open { mut events, since } => match events.next().await {
             Some(Ok(event)) => {
-                let event = LobbyEvent::decode(&event.event, &event.data);
+                let event = LobbyEvent::from_parsed(event);
                 if !matches!(event, Ok(LobbyEvent::LobbyDeleted { .. })) {
                     state.phase = Phase::Open { events, since };
                 }

@@ -88,6 +88,19 @@ impl LobbyEvent {
         })
     }
 
+    /// [`Self::decode`] of a parsed event: an unknown one keeps its strings (no copy).
+    fn from_parsed(event: parser::Event) -> Result<Self> {
+        match event.event.as_str() {
+            "connected" | "lobby_updated" | "queue_stats" | "lobby_deleted" | "ping" => {
+                Self::decode(&event.event, &event.data)
+            }
+            _ => Ok(Self::Unknown {
+                event: event.event,
+                data: event.data,
+            }),
+        }
+    }
+
     /// The lobby carried by `connected` and `lobby_updated`.
     ///
     /// ```
@@ -193,7 +206,7 @@ where
     };
     sse::events(bytes.map(Ok::<B, std::convert::Infallible>), limits)
         .map(|event| match event {
-            Ok(event) => LobbyEvent::decode(&event.event, &event.data),
+            Ok(event) => LobbyEvent::from_parsed(event),
             Err(sse::SseError::Limit(limit)) => Err(limit_error(None, &limit)),
             Err(sse::SseError::Source(never)) => match never {},
         })

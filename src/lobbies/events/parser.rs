@@ -76,6 +76,10 @@ pub(super) struct LimitExceeded {
     pub excerpt: Vec<u8>,
 }
 
+/// A carried `data:` line at least this long that starts an event becomes the event's buffer
+/// instead of being copied into it (a large line is then written to memory once, not twice).
+const MOVE_AT: usize = 64 * 1024;
+
 /// How much of an offending line an error keeps.
 const EXCERPT: usize = 200;
 
@@ -156,10 +160,14 @@ impl Parser {
                 // Reuse the buffer: take it out to read it while `self` changes.
                 let mut line = std::mem::take(&mut self.line);
                 line.extend_from_slice(&input[..end]);
-                let outcome = self.line(&line);
-                line.clear();
-                self.line = line;
-                outcome
+                if line.len() >= MOVE_AT && self.data.is_empty() && line.starts_with(b"data:") {
+                    self.data_from(line)
+                } else {
+                    let outcome = self.line(&line);
+                    line.clear();
+                    self.line = line;
+                    outcome
+                }
             };
             let cr = input[end] == b'\r';
             input = &input[end + 1..];
@@ -216,12 +224,8 @@ impl Parser {
         };
         match field {
             b"data" => {
-                if self.data.len() + value.len() + 1 > self.limits.max_event {
-                    return Err(LimitExceeded {
-                        line: false,
-                        limit: self.limits.max_event,
-                        excerpt: value[..value.len().min(EXCERPT)].to_vec(),
-                    });
+                if let Some(e) = self.too_large(value) {
+                    return Err(e);
                 }
                 self.data.extend_from_slice(value);
                 self.data.push(b'\n');
@@ -234,6 +238,27 @@ impl Parser {
             // ignored as the standard says.
             _ => {}
         }
+        Ok(None)
+    }
+
+    /// Whether adding `value` to the event's data would pass the limit.
+    fn too_large(&self, value: &[u8]) -> Option<LimitExceeded> {
+        (self.data.len() + value.len() + 1 > self.limits.max_event).then(|| LimitExceeded {
+            line: false,
+            limit: self.limits.max_event,
+            excerpt: value[..value.len().min(EXCERPT)].to_vec(),
+        })
+    }
+
+    /// The first `data:` line of an event, given whole: its buffer becomes the event's.
+    fn data_from(&mut self, mut line: Vec<u8>) -> Result<Option<Event>, LimitExceeded> {
+        let prefix = if line.get(5) == Some(&b' ') { 6 } else { 5 };
+        if let Some(e) = self.too_large(&line[prefix..]) {
+            return Err(e);
+        }
+        line.drain(..prefix);
+        line.push(b'\n');
+        self.data = line;
         Ok(None)
     }
 
@@ -341,5 +366,27 @@ mod tests {
         let events = all(&mut p, b"\xef\xbbdata: x\n\ndata: y\n\n");
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].as_ref().unwrap().data, "y");
+    }
+
+    #[test]
+    fn a_large_first_data_line_split_over_slices_is_the_same_event() {
+        let value = "y".repeat(MOVE_AT * 2);
+        for prefix in ["data:", "data: "] {
+            let mut p = Parser::new(Limits::default());
+            let line = format!("{prefix}{value}\ndata: tail\n\n");
+            let (head, rest) = line.as_bytes().split_at(10);
+            assert!(all(&mut p, head).is_empty());
+            let events = all(&mut p, rest);
+            assert_eq!(events.len(), 1);
+            assert_eq!(events[0].as_ref().unwrap().data, format!("{value}\ntail"));
+        }
+        let mut p = Parser::new(Limits {
+            max_event: MOVE_AT,
+            ..Limits::default()
+        });
+        let line = format!("data:{value}\n\n");
+        let (head, rest) = line.as_bytes().split_at(10);
+        assert!(all(&mut p, head).is_empty());
+        assert!(!all(&mut p, rest).pop().unwrap().unwrap_err().line);
     }
 }
