@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use playflow::lobbies::{LobbyErrorExt, LobbyErrorKind, LobbyEvent, LobbyEvents};
 use playflow::model::LobbyStatus;
-use sse_support::{Reply, Step, TestServer, client, event, lobby};
+use sse_support::{Reply, Step, TestServer, client, client_with_timeout, event, lobby};
 
 const EVENTS: &str = "/api/v3/lobbies/casual/me/events";
 
@@ -321,4 +321,109 @@ async fn invalid_player_id_is_refused_before_any_request() {
         "{got:?}"
     );
     assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn one_event_per_connection_does_not_reset_the_backoff() {
+    // A server in a crash loop: each connection delivers the state, then drops at once.
+    let server = TestServer::start(|_, seen| match seen {
+        0..=4 => Reply::Sse(vec![event("connected", &lobby_data("waiting"))]),
+        _ => Reply::Sse(vec![event("connected", &lobby_data("waiting")), deleted()]),
+    })
+    .await;
+    let client = client(&server.url());
+    let events = client
+        .lobbies("casual")
+        .player("p-123")
+        .events()
+        .reconnect_delays(Duration::from_millis(20), Duration::from_millis(400));
+    let got = drain(events).await;
+    assert_eq!(got.len(), 7, "{:?}", statuses(&got));
+    let requests = server.calls("GET", EVENTS);
+    assert_eq!(requests.len(), 6);
+    // The delays before jitter are 20, 40, 80, 160, 320 ms: they keep growing although every
+    // connection delivered an event (before, each event started the backoff over: 20-40 ms).
+    let gaps: Vec<_> = requests.windows(2).map(|w| w[1].at - w[0].at).collect();
+    for (i, gap) in gaps.iter().enumerate() {
+        let floor = Duration::from_millis(20 << i);
+        assert!(*gap >= floor, "gap {i} {gap:?} < {floor:?}; all: {gaps:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_connection_that_stayed_open_long_enough_reconnects_quickly() {
+    let server = TestServer::start(|_, seen| match seen {
+        // Three quick failures grow the delay (20, 40, 80 ms before jitter), then a connection
+        // that lives longer than the longest delay (400 ms) proves healthy before it drops.
+        0..=2 => Reply::Json(503, r#"{"error":"unavailable","status":503}"#.into()),
+        3 => Reply::Sse(vec![
+            event("connected", &lobby_data("waiting")),
+            Step::Wait(Duration::from_millis(450)),
+        ]),
+        _ => Reply::Sse(vec![event("connected", &lobby_data("in_queue")), deleted()]),
+    })
+    .await;
+    let client = client(&server.url());
+    let events = client
+        .lobbies("casual")
+        .player("p-123")
+        .events()
+        .reconnect_delays(Duration::from_millis(20), Duration::from_millis(400));
+    let got = drain(events).await;
+    assert_eq!(
+        statuses(&got),
+        ["connected:waiting", "connected:in_queue", "lobby_deleted"]
+    );
+    let requests = server.calls("GET", EVENTS);
+    assert_eq!(requests.len(), 5);
+    // After the healthy connection the backoff starts over: 20-40 ms, where the next step
+    // without the reset would be 160-320 ms. The bound leaves room for a slow machine.
+    let closed_at = requests[3].at + Duration::from_millis(450);
+    let gap = requests[4].at.saturating_duration_since(closed_at);
+    assert!(
+        gap < Duration::from_millis(130),
+        "reconnected {gap:?} after the drop"
+    );
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_is_retried_after_the_idle_timeout() {
+    let server = TestServer::start(|_, seen| match seen {
+        0 => Reply::Silent,
+        _ => Reply::Sse(vec![event("connected", &lobby_data("waiting")), deleted()]),
+    })
+    .await;
+    let client = client(&server.url());
+    let events = client
+        .lobbies("casual")
+        .player("p-123")
+        .events()
+        .idle_timeout(Duration::from_millis(200))
+        .reconnect_delays(Duration::from_millis(10), Duration::from_millis(20));
+    let got = drain(events).await;
+    assert_eq!(statuses(&got), ["connected:waiting", "lobby_deleted"]);
+    let requests = server.calls("GET", EVENTS);
+    assert_eq!(requests.len(), 2);
+    assert!(requests[1].at - requests[0].at >= Duration::from_millis(200));
+}
+
+#[tokio::test]
+async fn the_client_request_timeout_does_not_cut_an_open_stream() {
+    // As documented: a stream stays open longer than the whole-request timeout.
+    let server = TestServer::start(|_, _| {
+        Reply::Sse(vec![
+            event("connected", &lobby_data("waiting")),
+            Step::Wait(Duration::from_millis(400)),
+            event("lobby_updated", &lobby_data("in_queue")),
+            deleted(),
+        ])
+    })
+    .await;
+    let client = client_with_timeout(&server.url(), Some(Duration::from_millis(100)));
+    let got = drain(client.lobbies("casual").player("p-123").events()).await;
+    assert_eq!(
+        statuses(&got),
+        ["connected:waiting", "updated:in_queue", "lobby_deleted"]
+    );
+    assert_eq!(server.calls("GET", EVENTS).len(), 1, "no reconnect");
 }

@@ -26,7 +26,7 @@ mod player;
 
 pub use browse::BrowseLobbies;
 pub use errors::{LobbyErrorExt, LobbyErrorKind};
-pub use events::{LobbyEvent, LobbyEvents, decode_event_stream};
+pub use events::{LobbyEvent, LobbyEvents, decode_event_stream, decode_event_stream_with_limits};
 pub use matchmaking::{Endpoint, FindMatch, FindMatchError, Match, MatchSearch};
 pub use player::{
     CreateLobby, JoinLobby, JoinTarget, LeaveOutcome, PlayerLobby, UpdateLobbySettings,

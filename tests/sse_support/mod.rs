@@ -41,6 +41,9 @@ pub enum Step {
     Send(Vec<u8>),
     /// Pause.
     Wait(Duration),
+    /// Write these bytes this many times (a large body without holding it; stops when the
+    /// client goes away).
+    Repeat(Vec<u8>, usize),
     /// Keep the connection open until the client goes away (or the test ends).
     Hold,
 }
@@ -54,6 +57,11 @@ pub enum Reply {
     JsonWithHeaders(u16, Vec<(&'static str, String)>, String),
     /// A `text/event-stream` answer: the steps, then the connection is closed.
     Sse(Vec<Step>),
+    /// A `200` answer with this content type and body (a proxy's page instead of events).
+    Page(&'static str, String),
+    /// No answer at all: the request is read, then the connection is held until the client
+    /// goes away.
+    Silent,
 }
 
 /// The handler sees the request and how many requests with the same method and path came
@@ -137,6 +145,19 @@ async fn serve(mut socket: TcpStream, handler: Handler, log: Arc<Mutex<Vec<Recor
         Reply::JsonWithHeaders(status, headers, body) => {
             write_json(&mut socket, status, &headers, &body).await;
         }
+        Reply::Page(content_type, body) => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = socket.write_all(head.as_bytes()).await;
+            let _ = socket.write_all(body.as_bytes()).await;
+        }
+        Reply::Silent => {
+            let mut buf = [0u8; 64];
+            while matches!(socket.read(&mut buf).await, Ok(n) if n > 0) {}
+            return;
+        }
         Reply::Sse(steps) => {
             let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\nconnection: close\r\n\r\n";
             if socket.write_all(head.as_bytes()).await.is_err() {
@@ -148,6 +169,13 @@ async fn serve(mut socket: TcpStream, handler: Handler, log: Arc<Mutex<Vec<Recor
                         if socket.write_all(&bytes).await.is_err() || socket.flush().await.is_err()
                         {
                             return;
+                        }
+                    }
+                    Step::Repeat(bytes, times) => {
+                        for _ in 0..times {
+                            if socket.write_all(&bytes).await.is_err() {
+                                return;
+                            }
                         }
                     }
                     Step::Wait(d) => tokio::time::sleep(d).await,
@@ -256,9 +284,17 @@ pub fn lobby(status: &str, extra: serde_json::Value) -> serde_json::Value {
 
 /// A game-client key client for `url`, with no whole-request timeout (streams stay open).
 pub fn client(url: &str) -> playflow::Client<playflow::ClientKey> {
+    client_with_timeout(url, None)
+}
+
+/// A game-client key client for `url` with this whole-request timeout.
+pub fn client_with_timeout(
+    url: &str,
+    timeout: Option<Duration>,
+) -> playflow::Client<playflow::ClientKey> {
     playflow::Client::builder(playflow::ClientKey::new("pfclient_1234567890abcdef1234").unwrap())
         .base_url(url)
-        .timeout(None)
+        .timeout(timeout)
         .build()
         .unwrap()
 }

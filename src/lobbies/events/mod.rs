@@ -2,6 +2,7 @@
 //! Events): typed events, their decoding, and a stream that reconnects by itself.
 
 mod connection;
+mod parser;
 mod sse;
 mod stream;
 
@@ -87,6 +88,19 @@ impl LobbyEvent {
         })
     }
 
+    /// [`Self::decode`] of a parsed event: an unknown one keeps its strings (no copy).
+    fn from_parsed(event: parser::Event) -> Result<Self> {
+        match event.event.as_str() {
+            "connected" | "lobby_updated" | "queue_stats" | "lobby_deleted" | "ping" => {
+                Self::decode(&event.event, &event.data)
+            }
+            _ => Ok(Self::Unknown {
+                event: event.event,
+                data: event.data,
+            }),
+        }
+    }
+
     /// The lobby carried by `connected` and `lobby_updated`.
     ///
     /// ```
@@ -130,10 +144,35 @@ fn json<T: DeserializeOwned>(data: &str) -> Result<T> {
     })
 }
 
+/// The error item of a line or event past its limit (in an answer of `status`).
+fn limit_error(status: Option<u16>, limit: &parser::LimitExceeded) -> Error {
+    decode_error(status, limit.to_string(), &limit.excerpt)
+}
+
+/// An [`Error::Decode`] of the event stream, with `reason` and the start of the offending
+/// text.
+// `DecodeError` takes its reason as a `serde_json::Error`; a custom one displays as its
+// message alone.
+fn decode_error(status: Option<u16>, reason: String, excerpt: &[u8]) -> Error {
+    let reason = <serde_json::Error as serde::de::Error>::custom(reason);
+    Error::Decode(DecodeError::new(
+        status,
+        excerpt,
+        Some(reason),
+        OPERATION,
+        &Redactor::default(),
+    ))
+}
+
 /// Decode a recorded or self-opened lobby event stream: raw bytes, in any chunking, to typed
 /// events. Comments, `id:`/`retry:` fields and events without data are skipped as the SSE
 /// standard says; invalid UTF-8 is replaced, never fatal. It decodes only: it neither
 /// reconnects nor stops after `lobby_deleted` (that is [`LobbyEvents`]' job).
+///
+/// Time is linear in the input and memory bounded by the default limits of [`LobbyEvents`]
+/// (a line of 1 MiB, an event of 4 MiB): a line or event past them is an [`Error::Decode`]
+/// item, and the stream ends after it. The stream returns `Pending` every 64 KiB or so of
+/// input, also when the input is always ready, so a timeout around `next()` fires.
 ///
 /// ```
 /// use futures::{StreamExt, executor::block_on, stream};
@@ -148,16 +187,41 @@ where
     S: futures::Stream<Item = B> + Send + 'static,
     B: AsRef<[u8]> + Send + 'static,
 {
-    sse::events(bytes.map(Ok::<B, std::convert::Infallible>))
+    let limits = parser::Limits::default();
+    decode_event_stream_with_limits(bytes, limits.max_line, limits.max_event)
+}
+
+/// [`decode_event_stream`] with other limits: the longest line and the largest event (its
+/// `data` lines together), in bytes (at least 1 each). For recordings of streams with larger
+/// events than PlayFlow's.
+///
+/// ```
+/// use futures::{StreamExt, executor::block_on, stream};
+/// use playflow::lobbies::decode_event_stream_with_limits;
+/// let chunks = ["data: 0123456789\n\ndata: ok\n\n"];
+/// let events: Vec<_> = block_on(decode_event_stream_with_limits(stream::iter(chunks), 8, 64).collect());
+/// // The 16-byte line is over the limit: an error, and the stream ends.
+/// assert_eq!(events.len(), 1);
+/// assert!(matches!(&events[0], Err(playflow::Error::Decode(_))));
+/// ```
+pub fn decode_event_stream_with_limits<S, B>(
+    bytes: S,
+    max_line: usize,
+    max_event: usize,
+) -> BoxStream<'static, Result<LobbyEvent>>
+where
+    S: futures::Stream<Item = B> + Send + 'static,
+    B: AsRef<[u8]> + Send + 'static,
+{
+    let limits = parser::Limits {
+        max_line: max_line.max(1),
+        max_event: max_event.max(1),
+    };
+    sse::events(bytes.map(Ok::<B, std::convert::Infallible>), limits)
         .map(|event| match event {
-            Ok(event) => LobbyEvent::decode(&event.event, &event.data),
-            Err(e) => Err(Error::Decode(DecodeError::new(
-                None,
-                e.to_string().as_bytes(),
-                None,
-                OPERATION,
-                &Redactor::default(),
-            ))),
+            Ok(event) => LobbyEvent::from_parsed(event),
+            Err(sse::SseError::Limit(limit)) => Err(limit_error(None, &limit)),
+            Err(sse::SseError::Source(never)) => match never {},
         })
         .boxed()
 }

@@ -31,9 +31,25 @@ use crate::lobbies::PlayerLobby;
 /// item and the stream goes on. While the stream is open the player counts as present (no
 /// heartbeat calls needed). Dropping it closes the connection.
 ///
-/// The client's whole-request timeout applies to each connection of this stream; build the
-/// client with [`ClientBuilder::timeout(None)`](crate::ClientBuilder::timeout) if it is set
-/// shorter than you keep the stream open.
+/// A broken or hostile server cannot hold the stream hostage:
+///
+/// - the reconnect delays grow while connections keep failing, and start over only after a
+///   connection stayed open at least as long as the longest delay (so a server that sends one
+///   event and drops is not called again every second);
+/// - a `200` answer that is not `text/event-stream` (a proxy's HTML page) ends the stream with
+///   an [`Error::Decode`](crate::Error::Decode);
+/// - a line longer than [`Self::max_line_size`] or an event larger than
+///   [`Self::max_event_size`] is an [`Error::Decode`](crate::Error::Decode) item, then the
+///   connection is dropped and reopened; no more than that is ever held in memory;
+/// - parsing takes time linear in the bytes received and returns to the runtime every 64 KiB
+///   or so, so `tokio::time::timeout` around [`next()`](futures::StreamExt::next) fires
+///   whatever the server sends.
+///
+/// Timeouts: the client's whole-request timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout))
+/// does **not** apply (it would cut a healthy stream after 30 s). Each connection is bounded
+/// instead by the client's connect timeout, then by the [idle timeout](Self::idle_timeout):
+/// the answer's headers, and after them every next chunk, must come within it, or the
+/// connection is dropped and reopened.
 ///
 /// ```no_run
 /// use futures::StreamExt;
@@ -123,7 +139,8 @@ impl<K: ApiKey> LobbyEvents<K> {
     }
 
     /// How long a connection may deliver nothing at all (not even a keep-alive) before it is
-    /// taken as dead and reopened. Default 75 s. Takes effect if set before the first poll.
+    /// taken as dead and reopened; also the longest wait for the answer's headers. Default
+    /// 75 s. Takes effect if set before the first poll.
     ///
     /// ```no_run
     /// use std::time::Duration;
@@ -133,6 +150,39 @@ impl<K: ApiKey> LobbyEvents<K> {
     /// ```
     pub fn idle_timeout(mut self, idle: Duration) -> Self {
         self.options.idle_timeout = idle;
+        self
+    }
+
+    /// The longest line of the event stream, in bytes. Default 1 MiB: PlayFlow sends a lobby
+    /// as one `data:` line, and a full lobby is 1–2 KB (its custom data and player states
+    /// are small JSON objects), so 1 MiB is hundreds of times the largest real line while
+    /// small enough to hold for each open stream. A longer line is an
+    /// [`Error::Decode`](crate::Error::Decode) item, then a reconnect. Takes effect if set
+    /// before the first poll.
+    ///
+    /// ```no_run
+    /// # fn demo(client: playflow::Client<playflow::ClientKey>) {
+    /// let events = client.lobbies("casual").player("p-123").events().max_line_size(256 * 1024);
+    /// # let _ = events; }
+    /// ```
+    pub fn max_line_size(mut self, bytes: usize) -> Self {
+        self.options.limits.max_line = bytes.max(1);
+        self
+    }
+
+    /// The largest event of the event stream (its `data` lines together), in bytes. Default
+    /// 4 MiB: room for an event spread over several full-size lines, while a server that
+    /// sends `data:` lines and never the blank line that ends the event is stopped early.
+    /// A larger event is an [`Error::Decode`](crate::Error::Decode) item, then a reconnect.
+    /// Takes effect if set before the first poll.
+    ///
+    /// ```no_run
+    /// # fn demo(client: playflow::Client<playflow::ClientKey>) {
+    /// let events = client.lobbies("casual").player("p-123").events().max_event_size(1 << 20);
+    /// # let _ = events; }
+    /// ```
+    pub fn max_event_size(mut self, bytes: usize) -> Self {
+        self.options.limits.max_event = bytes.max(1);
         self
     }
 
