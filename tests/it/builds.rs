@@ -1,8 +1,6 @@
 //! Builds: waiting until ready (ready, failed with logs, deleted, max wait), upload-and-wait,
 //! the list as a stream over every page, and Docker-image builds with a redacted login.
 
-mod common;
-
 use std::time::Duration;
 
 use futures::TryStreamExt as _;
@@ -12,7 +10,7 @@ use playflow::builds::{BuildOutcome, RegistryLogin};
 use playflow::model::BuildStatus;
 use serde_json::json;
 
-use common::{build_json, client, script, zip_file};
+use playflow_test_support::{build_json, client, script, zip_file};
 
 const FAST: Duration = Duration::from_millis(5);
 
@@ -327,7 +325,7 @@ async fn a_docker_build_error_does_not_echo_the_password() {
             when.method("POST").path("/api/v3/builds/docker-image");
             then.respond_with(|req: &HttpMockRequest| {
                 // A server that echoes the body back in its error must still not leak it.
-                common::json_response(
+                playflow_test_support::json_response(
                     422,
                     &json!({
                         "error": "Validation failed", "status": 422,

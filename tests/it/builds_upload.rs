@@ -1,8 +1,6 @@
 //! Build upload: pre-request checks, the streamed presigned PUT (no key, headers, body,
 //! progress), a fresh URL after a 403, and errors that never show the URL's query string.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 
 use httpmock::{HttpMockRequest, MockServer};
@@ -10,7 +8,7 @@ use playflow::Error;
 use playflow::builds::{Progress, UploadSource};
 use serde_json::json;
 
-use common::{KEY, client, zip_file};
+use playflow_test_support::{SERVER_KEY, client, zip_file};
 
 const SIGNATURE: &str = "X-Amz-Signature=d3adb33fsecret";
 
@@ -41,7 +39,7 @@ fn assert_no_secret(err: &Error) {
     let shown = format!("{err} {err:?}");
     assert!(!shown.contains("d3adb33f"), "signature leaked: {shown}");
     assert!(!shown.contains("X-Amz"), "query string leaked: {shown}");
-    assert!(!shown.contains(KEY), "api key leaked: {shown}");
+    assert!(!shown.contains(SERVER_KEY), "api key leaked: {shown}");
 }
 
 #[tokio::test]
@@ -53,7 +51,7 @@ async fn streams_the_zip_without_the_api_key_and_reports_progress() {
         .mock_async(|when, then| {
             when.method("POST")
                 .path("/api/v3/builds/upload-url")
-                .header("api-key", KEY)
+                .header("api-key", SERVER_KEY)
                 .query_param("name", "beta")
                 .query_param("executable_path", "Server.x86_64");
             then.status(201)
@@ -155,7 +153,7 @@ async fn a_rejected_url_gets_one_fresh_url_and_succeeds() {
     let (path, bytes) = archive(&dir);
     let first = upload_url_answer(&server, "b-old", "/storage/old.zip");
     let second = upload_url_answer(&server, "b-new", "/storage/new.zip");
-    let (responder, url_calls) = common::script(vec![(201, first), (201, second)]);
+    let (responder, url_calls) = playflow_test_support::script(vec![(201, first), (201, second)]);
     let url = server
         .mock_async(|when, then| {
             when.method("POST").path("/api/v3/builds/upload-url");

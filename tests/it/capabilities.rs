@@ -1,28 +1,19 @@
 //! What each kind of key can call.
 //!
-//! - `compile_fail`: the server-only calls do not exist on `Client<ClientKey>` (trybuild; the
-//!   expected compiler errors are committed next to each file in `tests/compile-fail/`).
-//! - The other tests call every server-only method on `Client<ServerKey>` and every method a
+//! - The server-only calls do not exist on `Client<ClientKey>`: `compile_fail` doctests with
+//!   their error codes, each with a twin that compiles, in `playflow-test-support`
+//!   (`crates/playflow-test-support/src/compile_fail.rs`).
+//! - The tests here call every server-only method on `Client<ServerKey>` and every method a
 //!   game client may use on `Client<ClientKey>`, against a loopback server, and check that each
 //!   sends its operation with the right key.
 
-mod transport_support;
-
 use playflow::{Client, ClientKey, Error, ServerKey};
-use transport_support::*;
-
-const CLIENT_KEY: &str = "pfclient_0123456789abcdefCLIENT";
-
-#[test]
-fn client_keys_lack_the_server_only_calls() {
-    let t = trybuild::TestCases::new();
-    t.compile_fail("tests/compile-fail/*.rs");
-}
+use playflow_test_support::*;
 
 /// Every call is answered 404, so each returns `NotFound` naming its operation: proof that the
 /// method exists, runs its operation, and sends the key.
 async fn not_found_server() -> TestServer {
-    TestServer::start(|_, _| Reply::error(404, "Not Found")).await
+    TestServer::start(|_| Reply::error(404, "Not Found")).await
 }
 
 fn operation_of(result: Result<impl std::fmt::Debug, Error>) -> &'static str {
@@ -35,7 +26,7 @@ fn operation_of(result: Result<impl std::fmt::Debug, Error>) -> &'static str {
 #[tokio::test]
 async fn a_server_key_client_has_the_server_only_calls() {
     let server = not_found_server().await;
-    let client: Client<ServerKey> = client(&server.url);
+    let client: Client<ServerKey> = client(server.url());
     let servers = client.servers();
     let lobbies = client.lobbies("casual");
     let operations = [
@@ -72,7 +63,7 @@ async fn a_server_key_client_has_the_server_only_calls() {
         servers.stop("s-1", None).await.unwrap(),
         playflow::servers::StopOutcome::AlreadyStopped
     );
-    let seen = server.seen();
+    let seen = server.requests();
     assert_eq!(seen.len(), operations.len() + 1);
     assert!(seen.iter().all(|s| s.header("api-key") == Some(SERVER_KEY)));
 }
@@ -81,7 +72,7 @@ async fn a_server_key_client_has_the_server_only_calls() {
 async fn a_client_key_client_has_the_game_client_calls() {
     let server = not_found_server().await;
     let client: Client<ClientKey> = Client::builder(ClientKey::new(CLIENT_KEY).unwrap())
-        .base_url(&server.url)
+        .base_url(server.url())
         .no_rate_limit()
         .build()
         .unwrap();
@@ -104,7 +95,7 @@ async fn a_client_key_client_has_the_game_client_calls() {
             "get_my_lobby",
         ]
     );
-    let seen = server.seen();
+    let seen = server.requests();
     assert_eq!(
         seen[0].header("api-key"),
         None,
@@ -121,9 +112,9 @@ async fn a_client_key_client_has_the_game_client_calls() {
 /// server decides.
 #[tokio::test]
 async fn the_raw_client_reaches_every_operation() {
-    let server = TestServer::start(|_, _| Reply::error(403, "Forbidden")).await;
+    let server = TestServer::start(|_| Reply::error(403, "Forbidden")).await;
     let client: Client<ClientKey> = Client::builder(ClientKey::new(CLIENT_KEY).unwrap())
-        .base_url(&server.url)
+        .base_url(server.url())
         .no_rate_limit()
         .build()
         .unwrap();
@@ -134,7 +125,7 @@ async fn the_raw_client_reaches_every_operation() {
         .await
         .unwrap_err();
     assert_eq!(answer.status().map(|s| s.as_u16()), Some(403));
-    let seen = server.seen();
+    let seen = server.requests();
     assert_eq!(seen[0].path, "/api/v3/projects/settings");
     assert_eq!(seen[0].header("api-key"), Some(CLIENT_KEY));
 }

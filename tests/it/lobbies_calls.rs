@@ -4,6 +4,7 @@
 use httpmock::prelude::*;
 use playflow::lobbies::{JoinTarget, LeaveOutcome, LobbyErrorExt, LobbyErrorKind};
 use playflow::model::LobbyStatus;
+use playflow_test_support::{CLIENT_KEY, game_client};
 use serde_json::{Value, json};
 
 const BASE: &str = "/api/v3/lobbies/casual";
@@ -15,13 +16,6 @@ fn lobby(status: &str) -> Value {
         "maxPlayers": 4, "currentPlayers": 1, "region": "us-east",
         "players": [{"id": "p-123", "state": {"ready": true}, "isHost": true}]
     })
-}
-
-fn client(server: &MockServer) -> playflow::Client<playflow::ClientKey> {
-    playflow::Client::builder(playflow::ClientKey::new("pfclient_1234567890abcdef1234").unwrap())
-        .base_url(server.base_url())
-        .build()
-        .unwrap()
 }
 
 /// A mock of one player call: method, path, the player header and key; answers a lobby.
@@ -38,7 +32,7 @@ async fn mock_player_call<'a>(
                 .method(method)
                 .path(format!("{BASE}{path}"))
                 .header("x-player-id", "p-123")
-                .header("api-key", "pfclient_1234567890abcdef1234");
+                .header("api-key", CLIENT_KEY);
             if let Some(body) = body {
                 when.json_body(body);
             }
@@ -58,7 +52,7 @@ async fn create_sends_only_the_name_when_nothing_else_is_set() {
         lobby("waiting"),
     )
     .await;
-    let client = client(&server);
+    let client = game_client(&server);
     let lobby = client
         .lobbies("casual")
         .player("p-123")
@@ -84,7 +78,7 @@ async fn create_sends_every_option_set() {
         "allowLateJoin": false, "settings": {"map": "forest"}, "state": {"ready": false, "mmr": 1500}
     });
     let mock = mock_player_call(&server, POST, "", Some(body), lobby("waiting")).await;
-    let client = client(&server);
+    let client = game_client(&server);
     client
         .lobbies("casual")
         .player("p-123")
@@ -112,7 +106,7 @@ async fn create_checks_before_sending() {
             then.status(200);
         })
         .await;
-    let client = client(&server);
+    let client = game_client(&server);
     let me = client.lobbies("casual").player("p-123");
     for (builder, field) in [
         (me.create("Arena").max_players(0), "max_players"),
@@ -152,7 +146,7 @@ async fn join_by_code_sends_only_the_code() {
         lobby("waiting"),
     )
     .await;
-    let client = client(&server);
+    let client = game_client(&server);
     client
         .lobbies("casual")
         .player("p-123")
@@ -168,7 +162,7 @@ async fn join_by_id_sends_only_the_lobby_id_and_the_state() {
     let server = MockServer::start_async().await;
     let body = json!({"lobbyId": "3c7e9a52", "state": {"team": "red"}});
     let mock = mock_player_call(&server, POST, "/join", Some(body), lobby("waiting")).await;
-    let client = client(&server);
+    let client = game_client(&server);
     client
         .lobbies("casual")
         .player("p-123")
@@ -183,7 +177,7 @@ async fn join_by_id_sends_only_the_lobby_id_and_the_state() {
 #[tokio::test]
 async fn join_refuses_an_empty_target() {
     let server = MockServer::start_async().await;
-    let client = client(&server);
+    let client = game_client(&server);
     let me = client.lobbies("casual").player("p-123");
     assert!(matches!(
         me.join_by_code(" ").send().await,
@@ -199,7 +193,7 @@ async fn join_refuses_an_empty_target() {
 async fn current_gets_my_lobby() {
     let server = MockServer::start_async().await;
     let mock = mock_player_call(&server, GET, "/me", None, lobby("in_game")).await;
-    let client = client(&server);
+    let client = game_client(&server);
     let lobby = client
         .lobbies("casual")
         .player("p-123")
@@ -214,7 +208,7 @@ async fn current_gets_my_lobby() {
 async fn leave_returns_the_remaining_lobby_or_its_deletion() {
     let server = MockServer::start_async().await;
     let left = mock_player_call(&server, DELETE, "/me", None, lobby("waiting")).await;
-    let client = client(&server);
+    let client = game_client(&server);
     let me = client.lobbies("casual").player("p-123");
     match me.leave().await.unwrap() {
         LeaveOutcome::Left(lobby) => assert_eq!(lobby.id, "3c7e9a52-1f4b-4d2a-9b8e-6a0f5d2c71e4"),
@@ -238,7 +232,7 @@ async fn update_state_sends_the_keys_to_merge() {
     let server = MockServer::start_async().await;
     let body = json!({"state": {"ready": true, "team": "blue"}});
     let mock = mock_player_call(&server, PATCH, "/me", Some(body), lobby("waiting")).await;
-    let client = client(&server);
+    let client = game_client(&server);
     let me = client.lobbies("casual").player("p-123");
     let mut state = serde_json::Map::new();
     state.insert("ready".into(), json!(true));
@@ -257,7 +251,7 @@ async fn update_settings_sends_only_the_fields_set() {
     let server = MockServer::start_async().await;
     let body = json!({"maxPlayers": 6, "name": "Late", "settings": {"map": "harbor"}});
     let mock = mock_player_call(&server, PATCH, "/me/settings", Some(body), lobby("waiting")).await;
-    let client = client(&server);
+    let client = game_client(&server);
     let me = client.lobbies("casual").player("p-123");
     me.update_settings()
         .max_players(6)
@@ -275,7 +269,7 @@ async fn update_settings_sends_only_the_fields_set() {
 #[tokio::test]
 async fn host_controls_and_match_calls_hit_their_routes() {
     let server = MockServer::start_async().await;
-    let client = client(&server);
+    let client = game_client(&server);
     let me = client.lobbies("casual").player("p-123");
 
     let kick = mock_player_call(&server, DELETE, "/me/players/p-456", None, lobby("waiting")).await;
@@ -356,7 +350,7 @@ async fn the_kicked_player_id_is_percent_encoded_in_the_path() {
             then.status(200).json_body(lobby("waiting"));
         })
         .await;
-    let client = client(&server);
+    let client = game_client(&server);
     client
         .lobbies("casual")
         .player("p-123")
@@ -383,7 +377,7 @@ async fn error_kind(
                 .json_body(json!({"error": "nope", "status": status}));
         })
         .await;
-    let client = client(&server);
+    let client = game_client(&server);
     let me = client.lobbies("casual").player("p-123");
     let err = call(&me).await.expect_err("the call should fail");
     assert_eq!(err.status(), Some(status));
@@ -493,7 +487,7 @@ async fn browse_stream_follows_offset_and_has_more() {
             then.status(200).json_body(page(&["c"], 2, false));
         })
         .await;
-    let client = client(&server);
+    let client = game_client(&server);
     let all = client
         .lobbies("casual")
         .browse()
@@ -526,7 +520,7 @@ async fn browse_stream_uses_total_without_has_more_and_stops_on_an_empty_page() 
                 .json_body(json!({"lobbies": [], "total": 5, "limit": 1, "hasMore": true}));
         })
         .await;
-    let client = client(&server);
+    let client = game_client(&server);
     let all = client
         .lobbies("casual")
         .browse()
@@ -550,7 +544,7 @@ async fn browse_stream_ends_at_the_first_error() {
                 .json_body(json!({"error": "bad", "status": 400}));
         })
         .await;
-    let client = client(&server);
+    let client = game_client(&server);
     let items: Vec<_> = client.lobbies("casual").browse().stream().collect().await;
     assert_eq!(items.len(), 1);
     assert!(items[0].is_err());
@@ -594,7 +588,7 @@ async fn a_player_id_that_cannot_be_a_header_is_refused_before_sending() {
             then.status(200).json_body(lobby("waiting"));
         })
         .await;
-    let client = client(&server);
+    let client = game_client(&server);
     for bad in ["", "  ", "p-1\r\nx-evil: 1"] {
         let result = client.lobbies("casual").player(bad).current().await;
         assert!(
@@ -615,13 +609,13 @@ async fn events_ask_for_an_event_stream_with_the_player_and_key() {
                 .path(format!("{BASE}/me/events"))
                 .header("accept", "text/event-stream")
                 .header("x-player-id", "p-123")
-                .header("api-key", "pfclient_1234567890abcdef1234");
+                .header("api-key", CLIENT_KEY);
             then.status(200)
                 .header("content-type", "text/event-stream")
                 .body("event: lobby_deleted\ndata: {\"id\":\"l-1\"}\n\n");
         })
         .await;
-    let client = client(&server);
+    let client = game_client(&server);
     let mut events = client.lobbies("casual").player("p-123").events();
     let first = events.next().await.expect("one event").expect("decoded");
     assert!(

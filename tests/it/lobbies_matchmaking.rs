@@ -2,14 +2,12 @@
 //! polling fallback while the stream is down, max wait, cancel (explicit and on drop), and the
 //! ways a search ends without a match.
 
-mod sse_support;
-
 use std::time::{Duration, Instant};
 
 use playflow::lobbies::{FindMatchError, LobbyErrorExt, LobbyErrorKind, Match};
 use playflow::model::LobbyStatus;
+use playflow_test_support::{Reply, Step, TestServer, event, game_client, lobby};
 use serde_json::{Value, json};
-use sse_support::{Reply, Step, TestServer, client, event, lobby};
 
 const QUEUE: &str = "/api/v3/lobbies/casual/me/matchmaking";
 const EVENTS: &str = "/api/v3/lobbies/casual/me/events";
@@ -17,7 +15,7 @@ const ME: &str = "/api/v3/lobbies/casual/me";
 const CONFIRM: &str = "/api/v3/lobbies/casual/me/confirm-match";
 
 fn ok(value: Value) -> Reply {
-    Reply::Json(200, value.to_string())
+    Reply::json(200, value.to_string())
 }
 
 fn in_queue() -> Value {
@@ -59,10 +57,10 @@ async fn bounded<T>(future: impl std::future::IntoFuture<Output = T>) -> T {
 
 #[tokio::test]
 async fn full_flow_queue_stats_match_found_confirm_in_game() {
-    let server = TestServer::start(|req, _| match (req.method.as_str(), req.path.as_str()) {
+    let server = TestServer::start(|req| match (req.method.as_str(), req.path.as_str()) {
         ("POST", QUEUE) => ok(in_queue()),
         ("POST", CONFIRM) => ok(match_found(true)),
-        ("GET", EVENTS) => Reply::Sse(vec![
+        ("GET", EVENTS) => Reply::sse(vec![
             sse(&in_queue(), "connected"),
             event(
                 "queue_stats",
@@ -81,7 +79,7 @@ async fn full_flow_queue_stats_match_found_confirm_in_game() {
         other => panic!("unexpected {other:?}"),
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let me = client.lobbies("casual").player("p-123");
     let found = bounded(
         me.find_match("duo_ranked")
@@ -120,9 +118,9 @@ async fn full_flow_queue_stats_match_found_confirm_in_game() {
 
 #[tokio::test]
 async fn without_auto_confirm_the_waiter_does_not_confirm() {
-    let server = TestServer::start(|req, _| match (req.method.as_str(), req.path.as_str()) {
+    let server = TestServer::start(|req| match (req.method.as_str(), req.path.as_str()) {
         ("POST", QUEUE) => ok(in_queue()),
-        ("GET", EVENTS) => Reply::Sse(vec![
+        ("GET", EVENTS) => Reply::sse(vec![
             sse(&in_queue(), "connected"),
             sse(&match_found(false), "lobby_updated"),
             Step::Wait(Duration::from_millis(100)),
@@ -132,7 +130,7 @@ async fn without_auto_confirm_the_waiter_does_not_confirm() {
         other => panic!("unexpected {other:?}"),
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let found = bounded(
         client
             .lobbies("casual")
@@ -149,16 +147,16 @@ async fn without_auto_confirm_the_waiter_does_not_confirm() {
 async fn polls_while_the_stream_is_down() {
     // The stream opens once, says "in queue", and drops; every reconnect then fails. The
     // match is only visible by polling.
-    let server = TestServer::start(|req, seen| match (req.method.as_str(), req.path.as_str()) {
+    let server = TestServer::start(|req| match (req.method.as_str(), req.path.as_str()) {
         ("POST", QUEUE) => ok(in_queue()),
-        ("GET", EVENTS) if seen == 0 => Reply::Sse(vec![sse(&in_queue(), "connected")]),
-        ("GET", EVENTS) => Reply::Json(503, r#"{"error":"down","status":503}"#.into()),
-        ("GET", ME) if seen < 2 => ok(in_queue()),
+        ("GET", EVENTS) if req.route_index == 0 => Reply::sse(vec![sse(&in_queue(), "connected")]),
+        ("GET", EVENTS) => Reply::json(503, r#"{"error":"down","status":503}"#),
+        ("GET", ME) if req.route_index < 2 => ok(in_queue()),
         ("GET", ME) => ok(in_game()),
         other => panic!("unexpected {other:?}"),
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let started = Instant::now();
     let found = bounded(
         client
@@ -189,15 +187,15 @@ async fn polls_while_the_stream_is_down() {
 
 #[tokio::test]
 async fn a_stream_that_never_opens_is_replaced_by_polling() {
-    let server = TestServer::start(|req, seen| match (req.method.as_str(), req.path.as_str()) {
+    let server = TestServer::start(|req| match (req.method.as_str(), req.path.as_str()) {
         ("POST", QUEUE) => ok(in_queue()),
-        ("GET", EVENTS) => Reply::Json(502, r#"{"error":"bad gateway","status":502}"#.into()),
-        ("GET", ME) if seen == 0 => ok(in_queue()),
+        ("GET", EVENTS) => Reply::json(502, r#"{"error":"bad gateway","status":502}"#),
+        ("GET", ME) if req.route_index == 0 => ok(in_queue()),
         ("GET", ME) => ok(in_game()),
         other => panic!("unexpected {other:?}"),
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let found = bounded(
         client
             .lobbies("casual")
@@ -214,14 +212,14 @@ async fn a_stream_that_never_opens_is_replaced_by_polling() {
 
 #[tokio::test]
 async fn dropping_the_search_leaves_the_queue() {
-    let server = TestServer::start(|req, _| match (req.method.as_str(), req.path.as_str()) {
+    let server = TestServer::start(|req| match (req.method.as_str(), req.path.as_str()) {
         ("POST", QUEUE) => ok(in_queue()),
         ("DELETE", QUEUE) => ok(lobby("waiting", json!({}))),
-        ("GET", EVENTS) => Reply::Sse(vec![sse(&in_queue(), "connected"), Step::Hold]),
+        ("GET", EVENTS) => Reply::sse(vec![sse(&in_queue(), "connected"), Step::Hold]),
         other => panic!("unexpected {other:?}"),
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let search = client
         .lobbies("casual")
         .player("p-123")
@@ -236,10 +234,10 @@ async fn dropping_the_search_leaves_the_queue() {
 
 #[tokio::test]
 async fn explicit_cancel_leaves_the_queue_once() {
-    let server = TestServer::start(|req, _| match (req.method.as_str(), req.path.as_str()) {
+    let server = TestServer::start(|req| match (req.method.as_str(), req.path.as_str()) {
         ("POST", QUEUE) => ok(in_queue()),
         ("DELETE", QUEUE) => ok(lobby("waiting", json!({}))),
-        ("GET", EVENTS) => Reply::Sse(vec![
+        ("GET", EVENTS) => Reply::sse(vec![
             sse(&in_queue(), "connected"),
             event(
                 "queue_stats",
@@ -250,7 +248,7 @@ async fn explicit_cancel_leaves_the_queue_once() {
         other => panic!("unexpected {other:?}"),
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let mut search = client
         .lobbies("casual")
         .player("p-123")
@@ -276,10 +274,10 @@ async fn explicit_cancel_leaves_the_queue_once() {
 
 #[tokio::test]
 async fn max_wait_ends_with_the_last_status_and_leaves_the_queue() {
-    let server = TestServer::start(|req, _| match (req.method.as_str(), req.path.as_str()) {
+    let server = TestServer::start(|req| match (req.method.as_str(), req.path.as_str()) {
         ("POST", QUEUE) => ok(in_queue()),
         ("DELETE", QUEUE) => ok(lobby("waiting", json!({}))),
-        ("GET", EVENTS) => Reply::Sse(vec![
+        ("GET", EVENTS) => Reply::sse(vec![
             sse(&in_queue(), "connected"),
             sse(&lobby("matched", json!({})), "lobby_updated"),
             Step::Hold,
@@ -287,7 +285,7 @@ async fn max_wait_ends_with_the_last_status_and_leaves_the_queue() {
         other => panic!("unexpected {other:?}"),
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let started = Instant::now();
     let err = bounded(
         client
@@ -315,9 +313,9 @@ async fn max_wait_ends_with_the_last_status_and_leaves_the_queue() {
 
 #[tokio::test]
 async fn back_to_waiting_ends_the_search_without_cancelling() {
-    let server = TestServer::start(|req, _| match (req.method.as_str(), req.path.as_str()) {
+    let server = TestServer::start(|req| match (req.method.as_str(), req.path.as_str()) {
         ("POST", QUEUE) => ok(in_queue()),
-        ("GET", EVENTS) => Reply::Sse(vec![
+        ("GET", EVENTS) => Reply::sse(vec![
             sse(&in_queue(), "connected"),
             sse(&match_found(false), "lobby_updated"),
             // Someone declined.
@@ -327,7 +325,7 @@ async fn back_to_waiting_ends_the_search_without_cancelling() {
         other => panic!("unexpected {other:?}"),
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let err = bounded(
         client
             .lobbies("casual")
@@ -346,16 +344,16 @@ async fn back_to_waiting_ends_the_search_without_cancelling() {
 
 #[tokio::test]
 async fn a_deleted_lobby_ends_the_search() {
-    let server = TestServer::start(|req, _| match (req.method.as_str(), req.path.as_str()) {
+    let server = TestServer::start(|req| match (req.method.as_str(), req.path.as_str()) {
         ("POST", QUEUE) => ok(in_queue()),
-        ("GET", EVENTS) => Reply::Sse(vec![
+        ("GET", EVENTS) => Reply::sse(vec![
             sse(&in_queue(), "connected"),
             event("lobby_deleted", r#"{"id":"3c7e9a52"}"#),
         ]),
         other => panic!("unexpected {other:?}"),
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let err = bounded(
         client
             .lobbies("casual")
@@ -374,12 +372,12 @@ async fn a_deleted_lobby_ends_the_search() {
 
 #[tokio::test]
 async fn an_unknown_mode_fails_before_any_waiting() {
-    let server = TestServer::start(|req, _| match (req.method.as_str(), req.path.as_str()) {
-        ("POST", QUEUE) => Reply::Json(400, r#"{"error":"Unknown mode","status":400}"#.into()),
+    let server = TestServer::start(|req| match (req.method.as_str(), req.path.as_str()) {
+        ("POST", QUEUE) => Reply::json(400, r#"{"error":"Unknown mode","status":400}"#),
         other => panic!("unexpected {other:?}"),
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let err = bounded(client.lobbies("casual").player("p-123").find_match("solo"))
         .await
         .unwrap_err();
@@ -392,22 +390,15 @@ async fn an_unknown_mode_fails_before_any_waiting() {
 #[tokio::test]
 async fn a_player_removed_from_the_lobby_ends_the_search_with_the_error() {
     // Kicked: the stream is refused (404), polling takes over and gets 404 too.
-    let not_in_lobby = || {
-        Reply::Json(
-            404,
-            r#"{"error":"Player not in a lobby","status":404}"#.into(),
-        )
-    };
-    let server = TestServer::start(
-        move |req, _| match (req.method.as_str(), req.path.as_str()) {
-            ("POST", QUEUE) => ok(in_queue()),
-            ("GET", EVENTS) | ("GET", ME) => not_in_lobby(),
-            ("DELETE", QUEUE) => not_in_lobby(),
-            other => panic!("unexpected {other:?}"),
-        },
-    )
+    let not_in_lobby = || Reply::json(404, r#"{"error":"Player not in a lobby","status":404}"#);
+    let server = TestServer::start(move |req| match (req.method.as_str(), req.path.as_str()) {
+        ("POST", QUEUE) => ok(in_queue()),
+        ("GET", EVENTS) | ("GET", ME) => not_in_lobby(),
+        ("DELETE", QUEUE) => not_in_lobby(),
+        other => panic!("unexpected {other:?}"),
+    })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let err = bounded(
         client
             .lobbies("casual")
@@ -427,9 +418,9 @@ async fn a_player_removed_from_the_lobby_ends_the_search_with_the_error() {
 
 #[tokio::test]
 async fn members_wait_for_the_hosts_match_without_queueing() {
-    let server = TestServer::start(|req, _| match (req.method.as_str(), req.path.as_str()) {
+    let server = TestServer::start(|req| match (req.method.as_str(), req.path.as_str()) {
         ("GET", ME) => ok(lobby("waiting", json!({}))),
-        ("GET", EVENTS) => Reply::Sse(vec![
+        ("GET", EVENTS) => Reply::sse(vec![
             sse(&lobby("waiting", json!({})), "connected"),
             sse(&in_queue(), "lobby_updated"),
             sse(&lobby("starting", json!({})), "lobby_updated"),
@@ -439,7 +430,7 @@ async fn members_wait_for_the_hosts_match_without_queueing() {
         other => panic!("unexpected {other:?}"),
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let found = bounded(client.lobbies("casual").player("p-456").wait_for_match())
         .await
         .unwrap();
@@ -453,16 +444,16 @@ async fn members_wait_for_the_hosts_match_without_queueing() {
 
 #[tokio::test]
 async fn dropping_a_member_wait_sends_nothing() {
-    let server = TestServer::start(|req, _| match (req.method.as_str(), req.path.as_str()) {
+    let server = TestServer::start(|req| match (req.method.as_str(), req.path.as_str()) {
         ("GET", ME) => ok(lobby("waiting", json!({}))),
-        ("GET", EVENTS) => Reply::Sse(vec![
+        ("GET", EVENTS) => Reply::sse(vec![
             sse(&lobby("waiting", json!({})), "connected"),
             Step::Hold,
         ]),
         other => panic!("unexpected {other:?}"),
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let wait = client.lobbies("casual").player("p-456").wait_for_match();
     assert!(
         tokio::time::timeout(Duration::from_millis(200), wait)
@@ -515,7 +506,7 @@ fn match_readiness_follows_the_spec() {
 #[test]
 fn streams_and_searches_can_move_to_other_tasks() {
     fn send<T: Send + 'static>(_: &T) {}
-    let client = sse_support::client("http://127.0.0.1:9");
+    let client = game_client("http://127.0.0.1:9");
     let me = client.lobbies("casual").player("p-123");
     send(&me.events());
     send(&me.find_match("duo_ranked"));

@@ -2,8 +2,6 @@
 //! `log` records of reqwest), not in `Debug`/`Display` of any error, configuration, key or
 //! client type, and not in query strings in traces.
 
-mod transport_support;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -12,7 +10,7 @@ use playflow::{
     ApiError, Client, ClientKey, DecodeError, Error, InvalidInput, KeyError, KeyKind,
     RateLimitConfig, RetryConfig, ServerKey,
 };
-use transport_support::*;
+use playflow_test_support::*;
 
 const CLIENT_KEY: &str = "pfclient_live0123456789abcdefSECRETkey";
 
@@ -45,16 +43,27 @@ impl Write for Capture {
     }
 }
 
-/// Everything traced or logged by this test binary, at every level.
+/// Everything the client side traced or logged in this test binary, at every level. The
+/// binary holds every integration test, so httpmock's own traces (the mock server logging the
+/// requests it received, keys included) are left out: they are the server's, not the client's.
 fn captured() -> String {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    use tracing_subscriber::{Layer as _, filter};
+
     static CAPTURE: OnceLock<Capture> = OnceLock::new();
     let capture = CAPTURE.get_or_init(|| {
         let capture = Capture::default();
         let writer = capture.clone();
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
+        let client_side = filter::filter_fn(|meta| !meta.target().starts_with("httpmock"));
+        tracing_subscriber::registry()
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_ansi(false)
+                    .with_writer(move || writer.clone())
+                    .with_filter(filter::LevelFilter::TRACE)
+                    .with_filter(client_side),
+            )
             .try_init()
             .expect("the only subscriber of this binary");
         capture
@@ -77,13 +86,13 @@ fn error_texts(err: &(dyn std::error::Error + 'static)) -> String {
 async fn the_key_never_appears_in_traces_errors_or_debug_output() {
     captured(); // install the subscriber before any call
 
-    let elsewhere = TestServer::start(|_, _| Reply::server(200)).await;
-    let redirect_to = format!("{}/steal", elsewhere.url);
+    let elsewhere = TestServer::start(|_| Reply::server(200)).await;
+    let redirect_to = format!("{}/steal", elsewhere.url());
     let html = format!("<html>{SERVER_KEY}</html>");
-    let server = TestServer::start(move |n, seen| match seen.path.as_str() {
+    let server = TestServer::start(move |seen| match seen.path.as_str() {
         "/api/health" => Reply::json(200, r#"{"status":"ok"}"#),
         "/api/v3/servers/ok" => Reply::server(200),
-        "/api/v3/servers/flaky" if n % 2 == 0 => Reply::error(503, "Service Unavailable"),
+        "/api/v3/servers/flaky" if seen.index % 2 == 0 => Reply::error(503, "Service Unavailable"),
         "/api/v3/servers/flaky" => Reply::server(200),
         // A server that echoes the key it received.
         "/api/v3/servers/echo" => Reply::json(
@@ -105,12 +114,12 @@ async fn the_key_never_appears_in_traces_errors_or_debug_output() {
     })
     .await;
 
-    let client = client_builder(&server.url)
+    let client = client_builder(server.url())
         .timeout(Duration::from_millis(500))
         .build()
         .unwrap();
     let game = Client::builder(ClientKey::new(CLIENT_KEY).unwrap())
-        .base_url(&server.url)
+        .base_url(server.url())
         .no_rate_limit()
         .build()
         .unwrap();
@@ -221,7 +230,7 @@ async fn the_key_never_appears_in_traces_errors_or_debug_output() {
         format!("{:?} {:#?}", client.raw(), client.raw()),
         format!("{:?}", Client::builder(server_key.clone())),
         format!("{:?}", Client::builder(client_key.clone())),
-        format!("{:?}", client_builder(&server.url)),
+        format!("{:?}", client_builder(server.url())),
         format!(
             "{:?} {:?}",
             RetryConfig::default(),

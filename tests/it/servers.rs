@@ -1,8 +1,6 @@
 //! Servers once started: stop, custom data, the list as a stream over every page, and log
 //! streams (to the end, and followed).
 
-mod common;
-
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -12,7 +10,7 @@ use playflow::Error;
 use playflow::servers::StopOutcome;
 use serde_json::json;
 
-use common::{client, script, server_json};
+use playflow_test_support::{client, script, server_json};
 
 const FAST: Duration = Duration::from_millis(5);
 

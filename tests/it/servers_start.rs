@@ -1,8 +1,6 @@
 //! Server starts: the builder (body, checks before any request), idempotent recovery from
 //! ambiguous failures, waiting until running, and the endpoints of a running server.
 
-mod common;
-
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -12,7 +10,7 @@ use playflow::servers::{IDEMPOTENCY_KEY, ServerOutcome};
 use playflow::{Error, Region};
 use serde_json::json;
 
-use common::{client, client_with_timeout, running_server_json, script, server_json};
+use playflow_test_support::{client, client_builder, running_server_json, script, server_json};
 
 const FAST: Duration = Duration::from_millis(5);
 
@@ -211,7 +209,10 @@ async fn an_idempotent_start_that_times_out_recovers_the_tagged_server() {
             }));
         })
         .await;
-    let client = client_with_timeout(&server, Duration::from_millis(300));
+    let client = client_builder(&server)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
     let recovered = client
         .servers()
         .start("n", "us-east")
@@ -238,7 +239,10 @@ async fn a_generated_tag_is_found_after_a_gateway_error() {
                     .as_str()
                     .unwrap()
                     .to_owned();
-                common::json_response(502, &json!({ "error": "Bad gateway", "status": 502 }))
+                playflow_test_support::json_response(
+                    502,
+                    &json!({ "error": "Bad gateway", "status": 502 }),
+                )
             });
         })
         .await;
@@ -249,7 +253,10 @@ async fn a_generated_tag_is_found_after_a_gateway_error() {
             then.respond_with(move |_: &HttpMockRequest| {
                 let mut tagged = server_json("s-found", "launching");
                 tagged["custom_data"] = json!({ IDEMPOTENCY_KEY: *tag.lock().unwrap() });
-                common::json_response(200, &json!({ "servers": [tagged], "has_more": false }))
+                playflow_test_support::json_response(
+                    200,
+                    &json!({ "servers": [tagged], "has_more": false }),
+                )
             });
         })
         .await;
@@ -313,7 +320,10 @@ async fn a_plain_start_that_times_out_is_an_error_and_lists_nothing() {
             then.status(200).json_body(json!({ "servers": [] }));
         })
         .await;
-    let client = client_with_timeout(&server, Duration::from_millis(300));
+    let client = client_builder(&server)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
     let err = client
         .servers()
         .start("n", "us-east")
@@ -496,7 +506,9 @@ fn regions_are_documented_constants_or_free_text() {
 
 #[test]
 fn the_start_builder_debug_hides_environment_values() {
-    let client = playflow::Client::new(playflow::ServerKey::new(common::KEY).unwrap()).unwrap();
+    let client =
+        playflow::Client::new(playflow::ServerKey::new(playflow_test_support::SERVER_KEY).unwrap())
+            .unwrap();
     let start = client
         .servers()
         .start("n", "us-east")

@@ -1,14 +1,12 @@
 //! The lobby event stream against a scripted local SSE server: reconnects after the server
 //! closes mid-stream, backoff, idle timeout, and the cases that end the stream.
 
-mod sse_support;
-
 use std::time::Duration;
 
 use futures::StreamExt;
 use playflow::lobbies::{LobbyErrorExt, LobbyErrorKind, LobbyEvent, LobbyEvents};
 use playflow::model::LobbyStatus;
-use sse_support::{Reply, Step, TestServer, client, event, lobby};
+use playflow_test_support::{CLIENT_KEY, Reply, Step, TestServer, event, game_client, lobby};
 
 const EVENTS: &str = "/api/v3/lobbies/casual/me/events";
 
@@ -44,21 +42,21 @@ fn statuses(events: &[playflow::Result<LobbyEvent>]) -> Vec<String> {
 
 #[tokio::test]
 async fn reconnects_after_the_server_closes_mid_stream_and_resyncs() {
-    let server = TestServer::start(|req, seen| {
+    let server = TestServer::start(|req| {
         assert!(req.path.ends_with("/me/events"));
-        match seen {
+        match req.route_index {
             // First connection: two events, then the start of a third, then the server drops.
-            0 => Reply::Sse(vec![
+            0 => Reply::sse(vec![
                 event("connected", &lobby_data("waiting")),
                 event("lobby_updated", &lobby_data("in_queue")),
                 Step::Send(b"event: lobby_updated\ndata: {\"id\":".to_vec()),
             ]),
             // Second connection: the full state again, then the end.
-            _ => Reply::Sse(vec![event("connected", &lobby_data("matched")), deleted()]),
+            _ => Reply::sse(vec![event("connected", &lobby_data("matched")), deleted()]),
         }
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let events = client
         .lobbies("casual")
         .player("p-123")
@@ -79,7 +77,7 @@ async fn reconnects_after_the_server_closes_mid_stream_and_resyncs() {
     assert_eq!(requests.len(), 2, "one reconnect, none after lobby_deleted");
     for r in &requests {
         assert_eq!(r.header("x-player-id"), Some("p-123"));
-        assert_eq!(r.header("api-key"), Some("pfclient_1234567890abcdef1234"));
+        assert_eq!(r.header("api-key"), Some(CLIENT_KEY));
     }
     let gap = requests[1].at - requests[0].at;
     assert!(
@@ -90,15 +88,15 @@ async fn reconnects_after_the_server_closes_mid_stream_and_resyncs() {
 
 #[tokio::test]
 async fn stream_is_connected_while_open() {
-    let server = TestServer::start(|_, _| {
-        Reply::Sse(vec![
+    let server = TestServer::start(|_| {
+        Reply::sse(vec![
             event("connected", &lobby_data("waiting")),
             Step::Wait(Duration::from_millis(200)),
             deleted(),
         ])
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let mut events = client.lobbies("casual").player("p-123").events();
     assert!(!events.is_connected());
     let first = events.next().await.unwrap().unwrap();
@@ -116,15 +114,15 @@ async fn stream_is_connected_while_open() {
 
 #[tokio::test]
 async fn lobby_deleted_ends_the_stream_without_reconnecting() {
-    let server = TestServer::start(|_, _| {
-        Reply::Sse(vec![
+    let server = TestServer::start(|_| {
+        Reply::sse(vec![
             event("connected", &lobby_data("waiting")),
             deleted(),
             Step::Hold,
         ])
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let events = client
         .lobbies("casual")
         .player("p-123")
@@ -138,14 +136,11 @@ async fn lobby_deleted_ends_the_stream_without_reconnecting() {
 
 #[tokio::test]
 async fn not_in_lobby_ends_the_stream_with_a_typed_error() {
-    let server = TestServer::start(|_, _| {
-        Reply::Json(
-            404,
-            r#"{"error":"Player not in a lobby","status":404}"#.into(),
-        )
+    let server = TestServer::start(|_| {
+        Reply::json(404, r#"{"error":"Player not in a lobby","status":404}"#)
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let events = client
         .lobbies("casual")
         .player("p-123")
@@ -169,11 +164,9 @@ async fn unauthorized_and_forbidden_end_the_stream() {
         ),
         (403, |e| matches!(e, &playflow::Error::Forbidden(_))),
     ] {
-        let server = TestServer::start(move |_, _| {
-            Reply::Json(status, r#"{"error":"no","status":0}"#.into())
-        })
-        .await;
-        let client = client(&server.url());
+        let server =
+            TestServer::start(move |_| Reply::json(status, r#"{"error":"no","status":0}"#)).await;
+        let client = game_client(&server);
         let events = client
             .lobbies("casual")
             .player("p-123")
@@ -192,12 +185,12 @@ async fn unauthorized_and_forbidden_end_the_stream() {
 
 #[tokio::test]
 async fn server_errors_are_retried_with_growing_delays() {
-    let server = TestServer::start(|_, seen| match seen {
-        0 | 1 => Reply::Json(503, r#"{"error":"unavailable","status":503}"#.into()),
-        _ => Reply::Sse(vec![event("connected", &lobby_data("waiting")), deleted()]),
+    let server = TestServer::start(|req| match req.route_index {
+        0 | 1 => Reply::json(503, r#"{"error":"unavailable","status":503}"#),
+        _ => Reply::sse(vec![event("connected", &lobby_data("waiting")), deleted()]),
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let events = client
         .lobbies("casual")
         .player("p-123")
@@ -219,16 +212,12 @@ async fn server_errors_are_retried_with_growing_delays() {
 
 #[tokio::test]
 async fn rate_limited_reconnect_waits_for_retry_after() {
-    let server = TestServer::start(|_, seen| match seen {
-        0 => Reply::JsonWithHeaders(
-            429,
-            vec![("retry-after", "0.3".into())],
-            r#"{"error":"slow down","status":429}"#.into(),
-        ),
-        _ => Reply::Sse(vec![event("connected", &lobby_data("waiting")), deleted()]),
+    let server = TestServer::start(|req| match req.route_index {
+        0 => Reply::json(429, r#"{"error":"slow down","status":429}"#).header("retry-after", "0.3"),
+        _ => Reply::sse(vec![event("connected", &lobby_data("waiting")), deleted()]),
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let events = client
         .lobbies("casual")
         .player("p-123")
@@ -244,12 +233,12 @@ async fn rate_limited_reconnect_waits_for_retry_after() {
 
 #[tokio::test]
 async fn a_silent_connection_is_reopened_after_the_idle_timeout() {
-    let server = TestServer::start(|_, seen| match seen {
-        0 => Reply::Sse(vec![event("connected", &lobby_data("waiting")), Step::Hold]),
-        _ => Reply::Sse(vec![event("connected", &lobby_data("in_queue")), deleted()]),
+    let server = TestServer::start(|req| match req.route_index {
+        0 => Reply::sse(vec![event("connected", &lobby_data("waiting")), Step::Hold]),
+        _ => Reply::sse(vec![event("connected", &lobby_data("in_queue")), deleted()]),
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let events = client
         .lobbies("casual")
         .player("p-123")
@@ -268,17 +257,17 @@ async fn a_silent_connection_is_reopened_after_the_idle_timeout() {
 
 #[tokio::test]
 async fn keep_alive_comments_keep_a_quiet_connection_open() {
-    let server = TestServer::start(|_, _| {
+    let server = TestServer::start(|_| {
         let mut steps = vec![event("connected", &lobby_data("waiting"))];
         for _ in 0..6 {
             steps.push(Step::Wait(Duration::from_millis(80)));
             steps.push(Step::Send(b": keep-alive\n\n".to_vec()));
         }
         steps.push(deleted());
-        Reply::Sse(steps)
+        Reply::sse(steps)
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let events = client
         .lobbies("casual")
         .player("p-123")
@@ -291,15 +280,15 @@ async fn keep_alive_comments_keep_a_quiet_connection_open() {
 
 #[tokio::test]
 async fn an_event_that_does_not_decode_is_an_error_item_and_the_stream_goes_on() {
-    let server = TestServer::start(|_, _| {
-        Reply::Sse(vec![
+    let server = TestServer::start(|_| {
+        Reply::sse(vec![
             event("connected", r#"{"id": 5}"#),
             event("queue_stats", r#"{"playersSearching":2}"#),
             deleted(),
         ])
     })
     .await;
-    let client = client(&server.url());
+    let client = game_client(&server);
     let got = drain(client.lobbies("casual").player("p-123").events()).await;
     assert_eq!(got.len(), 3);
     assert!(
@@ -313,8 +302,8 @@ async fn an_event_that_does_not_decode_is_an_error_item_and_the_stream_goes_on()
 
 #[tokio::test]
 async fn invalid_player_id_is_refused_before_any_request() {
-    let server = TestServer::start(|_, _| Reply::Sse(vec![deleted()])).await;
-    let client = client(&server.url());
+    let server = TestServer::start(|_| Reply::sse(vec![deleted()])).await;
+    let client = game_client(&server);
     let got = drain(client.lobbies("casual").player("  ").events()).await;
     assert!(
         matches!(got.as_slice(), [Err(playflow::Error::InvalidInput(_))]),

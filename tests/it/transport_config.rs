@@ -1,13 +1,11 @@
 //! Client configuration, as seen on the wire: base URL rules, user agent, timeouts, the key
 //! header, an injected `reqwest::Client`, and the lobby event stream's lack of a total timeout.
 
-mod transport_support;
-
 use std::time::Duration;
 
 use futures::StreamExt;
 use playflow::{Client, ClientKey, Error, ServerKey};
-use transport_support::*;
+use playflow_test_support::*;
 
 fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
 fn assert_send_sync<T: Send + Sync + 'static>() {}
@@ -75,11 +73,11 @@ fn the_default_base_url_is_playflows() {
 
 #[tokio::test]
 async fn the_user_agent_names_the_crate_and_version() {
-    let server = TestServer::start(|_, _| Reply::server(200)).await;
-    client(&server.url).servers().get("s-1").await.unwrap();
+    let server = TestServer::start(|_| Reply::server(200)).await;
+    client(server.url()).servers().get("s-1").await.unwrap();
     let expected = format!("playflow-rust/{}", env!("CARGO_PKG_VERSION"));
     assert_eq!(
-        server.seen()[0].header("user-agent"),
+        server.requests()[0].header("user-agent"),
         Some(expected.as_str())
     );
     assert_eq!(playflow::USER_AGENT, expected);
@@ -87,21 +85,21 @@ async fn the_user_agent_names_the_crate_and_version() {
 
 #[tokio::test]
 async fn the_user_agent_can_be_replaced() {
-    let server = TestServer::start(|_, _| Reply::server(200)).await;
-    let client = client_builder(&server.url)
+    let server = TestServer::start(|_| Reply::server(200)).await;
+    let client = client_builder(server.url())
         .user_agent("matchmaker/2.1")
         .build()
         .unwrap();
     client.servers().get("s-1").await.unwrap();
     assert_eq!(
-        server.seen()[0].header("user-agent"),
+        server.requests()[0].header("user-agent"),
         Some("matchmaker/2.1")
     );
 }
 
 #[tokio::test]
 async fn the_key_goes_in_the_api_key_header_but_not_to_the_health_check() {
-    let server = TestServer::start(|_, seen| {
+    let server = TestServer::start(|seen| {
         if seen.path == "/api/health" {
             Reply::json(200, r#"{"status":"ok"}"#)
         } else {
@@ -109,11 +107,11 @@ async fn the_key_goes_in_the_api_key_header_but_not_to_the_health_check() {
         }
     })
     .await;
-    let client = client(&server.url);
+    let client = client(server.url());
     client.servers().get("s-1").await.unwrap();
     let health = client.health().await.unwrap();
     assert_eq!(health.status.as_deref(), Some("ok"));
-    let seen = server.seen();
+    let seen = server.requests();
     assert_eq!(seen[0].path, "/api/v3/servers/s-1");
     assert_eq!(seen[0].header("api-key"), Some(SERVER_KEY));
     assert_eq!(seen[1].path, "/api/health");
@@ -123,18 +121,18 @@ async fn the_key_goes_in_the_api_key_header_but_not_to_the_health_check() {
 #[tokio::test]
 async fn a_client_key_client_sends_its_client_key() {
     let key = "pfclient_0123456789abcdefCLIENT";
-    let server = TestServer::start(|_, _| Reply::server(200)).await;
+    let server = TestServer::start(|_| Reply::server(200)).await;
     let client = Client::builder(ClientKey::new(key).unwrap())
-        .base_url(&server.url)
+        .base_url(server.url())
         .build()
         .unwrap();
     client.servers().get("s-1").await.unwrap();
-    assert_eq!(server.seen()[0].header("api-key"), Some(key));
+    assert_eq!(server.requests()[0].header("api-key"), Some(key));
 }
 
 #[tokio::test]
 async fn an_injected_reqwest_client_is_used() {
-    let server = TestServer::start(|_, _| Reply::server(200)).await;
+    let server = TestServer::start(|_| Reply::server(200)).await;
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("x-injected", "yes".parse().unwrap());
     let http = reqwest::Client::builder()
@@ -142,20 +140,20 @@ async fn an_injected_reqwest_client_is_used() {
         .redirect(playflow::redirect_policy())
         .build()
         .unwrap();
-    let client = client_builder(&server.url)
+    let client = client_builder(server.url())
         .http_client(http)
         .build()
         .unwrap();
     client.servers().get("s-1").await.unwrap();
-    let seen = &server.seen()[0];
+    let seen = &server.requests()[0];
     assert_eq!(seen.header("x-injected"), Some("yes"));
     assert_eq!(seen.header("api-key"), Some(SERVER_KEY));
 }
 
 #[tokio::test]
 async fn a_slow_answer_times_out() {
-    let server = TestServer::start(|_, _| Reply::server(200).delay(Duration::from_secs(3))).await;
-    let client = client_builder(&server.url)
+    let server = TestServer::start(|_| Reply::server(200).delay(Duration::from_secs(3))).await;
+    let client = client_builder(server.url())
         .timeout(Duration::from_millis(200))
         .no_retry()
         .build()
@@ -169,24 +167,19 @@ async fn a_slow_answer_times_out() {
 /// The lobby event stream stays open far longer than the whole-request timeout.
 #[tokio::test]
 async fn the_lobby_event_stream_has_no_total_timeout() {
-    use axum::body::{Body, Bytes};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = axum::Router::new().fallback(|| async {
-        let events = futures::stream::iter(0..3).then(|i| async move {
-            if i > 0 {
-                tokio::time::sleep(Duration::from_millis(400)).await;
-            }
-            Ok::<_, std::convert::Infallible>(Bytes::from(format!("data: {i}\n\n")))
-        });
-        axum::response::Response::builder()
-            .header("content-type", "text/event-stream")
-            .body(Body::from_stream(events))
-            .unwrap()
-    });
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let pause = Step::Wait(Duration::from_millis(400));
+    let server = TestServer::start(move |_| {
+        Reply::sse(vec![
+            Step::Send(b"data: 0\n\n".to_vec()),
+            pause.clone(),
+            Step::Send(b"data: 1\n\n".to_vec()),
+            pause.clone(),
+            Step::Send(b"data: 2\n\n".to_vec()),
+        ])
+    })
+    .await;
 
-    let client = client_builder(&url)
+    let client = client_builder(&server)
         .timeout(Duration::from_millis(300))
         .build()
         .unwrap();

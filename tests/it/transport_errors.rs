@@ -1,12 +1,10 @@
 //! How answers and failures become a typed `playflow::Error`.
 
-mod transport_support;
-
 use std::error::Error as _;
 use std::time::Duration;
 
 use playflow::{Error, ErrorDetail, LocPart};
-use transport_support::*;
+use playflow_test_support::*;
 
 #[tokio::test]
 async fn status_classes_map_to_variants() {
@@ -20,8 +18,8 @@ async fn status_classes_map_to_variants() {
         (409, |e| matches!(e, Error::Api(_))),
         (400, |e| matches!(e, Error::Api(_))),
     ] {
-        let server = TestServer::start(move |_, _| Reply::error(status, "Nope")).await;
-        let err = client(&server.url).servers().get("s-1").await.unwrap_err();
+        let server = TestServer::start(move |_| Reply::error(status, "Nope")).await;
+        let err = client(server.url()).servers().get("s-1").await.unwrap_err();
         assert!(check(&err), "{status}: {err:?}");
         assert_eq!(err.status(), Some(status));
         assert!(!err.is_retryable(), "{status}");
@@ -37,8 +35,8 @@ async fn validation_issues_are_typed() {
     let body = r#"{"error":"Validation failed","status":422,"detail":[
         {"loc":["body","ttl"],"msg":"Input should be greater than or equal to 60","type":"greater_than_equal"},
         {"loc":["body","ports",0,"name"],"msg":"Field required","type":"missing"}]}"#;
-    let server = TestServer::start(move |_, _| Reply::json(422, body)).await;
-    let err = client(&server.url)
+    let server = TestServer::start(move |_| Reply::json(422, body)).await;
+    let err = client(server.url())
         .servers()
         .start_request(start_request())
         .await
@@ -62,8 +60,8 @@ async fn validation_issues_are_typed() {
 #[tokio::test]
 async fn a_string_detail_is_kept() {
     let body = r#"{"error":"Conflict","status":409,"detail":"Player already in a lobby"}"#;
-    let server = TestServer::start(move |_, _| Reply::json(409, body)).await;
-    let err = client(&server.url).servers().get("s-1").await.unwrap_err();
+    let server = TestServer::start(move |_| Reply::json(409, body)).await;
+    let err = client(server.url()).servers().get("s-1").await.unwrap_err();
     assert_eq!(
         err.api_error().unwrap().detail,
         ErrorDetail::Message("Player already in a lobby".into())
@@ -72,14 +70,14 @@ async fn a_string_detail_is_kept() {
 
 #[tokio::test]
 async fn rate_limited_carries_the_headers() {
-    let server = TestServer::start(|_, _| {
+    let server = TestServer::start(|_| {
         Reply::error(429, "Too Many Requests")
             .header("retry-after", "3")
             .header("x-ratelimit-limit", "10")
             .header("x-ratelimit-remaining", "0")
     })
     .await;
-    let err = client(&server.url)
+    let err = client(server.url())
         .servers()
         .start_request(start_request())
         .await
@@ -98,8 +96,8 @@ async fn rate_limited_carries_the_headers() {
 #[tokio::test]
 async fn an_html_502_is_classified_by_its_status() {
     let page = "<html><body><h1>502 Bad Gateway</h1>nginx</body></html>";
-    let server = TestServer::start(move |_, _| Reply::html(502, page)).await;
-    let err = client(&server.url).servers().get("s-1").await.unwrap_err();
+    let server = TestServer::start(move |_| Reply::html(502, page)).await;
+    let err = client(server.url()).servers().get("s-1").await.unwrap_err();
     assert_eq!(server.count(), 4, "the GET was retried 3 times");
     let Error::Api(api) = &err else {
         panic!("expected Api, got {err:?}")
@@ -110,8 +108,8 @@ async fn an_html_502_is_classified_by_its_status() {
     assert!(err.is_retryable());
 
     // The same for a start, sent once.
-    let server = TestServer::start(move |_, _| Reply::html(502, page)).await;
-    let err = client(&server.url)
+    let server = TestServer::start(move |_| Reply::html(502, page)).await;
+    let err = client(server.url())
         .servers()
         .start_request(start_request())
         .await
@@ -126,8 +124,8 @@ async fn a_body_that_does_not_decode_is_a_decode_error_with_a_short_excerpt() {
         r#"{{"instance_id": 42, "padding": "{}"}}"#,
         "x".repeat(1000)
     );
-    let server = TestServer::start(move |_, _| Reply::json(200, body.clone())).await;
-    let err = client(&server.url).servers().get("s-1").await.unwrap_err();
+    let server = TestServer::start(move |_| Reply::json(200, body.clone())).await;
+    let err = client(server.url()).servers().get("s-1").await.unwrap_err();
     let Error::Decode(decode) = &err else {
         panic!("expected Decode, got {err:?}")
     };
@@ -142,8 +140,8 @@ async fn a_body_that_does_not_decode_is_a_decode_error_with_a_short_excerpt() {
 #[tokio::test]
 async fn an_excerpt_is_cut_at_a_character_boundary() {
     let body = format!("{}é{}", "a".repeat(199), "b".repeat(50));
-    let server = TestServer::start(move |_, _| Reply::json(200, body.clone())).await;
-    let err = client(&server.url).servers().get("s-1").await.unwrap_err();
+    let server = TestServer::start(move |_| Reply::json(200, body.clone())).await;
+    let err = client(server.url()).servers().get("s-1").await.unwrap_err();
     let Error::Decode(decode) = &err else {
         panic!("{err:?}")
     };
@@ -158,13 +156,13 @@ async fn server_texts_are_scrubbed_of_the_key() {
     );
     let html = format!("<p>{}{SERVER_KEY}</p>", "-".repeat(187));
     let bad = format!(r#"{{"instance_id":1,"echo":"{SERVER_KEY}"}}"#);
-    let server = TestServer::start(move |n, _| match n {
+    let server = TestServer::start(move |seen| match seen.index {
         0 => Reply::json(401, json.clone()),
         1 => Reply::html(400, html.clone()),
         _ => Reply::json(200, bad.clone()),
     })
     .await;
-    let client = client(&server.url);
+    let client = client(server.url());
     for _ in 0..3 {
         let err = client.servers().get("s-1").await.unwrap_err();
         let texts = [format!("{err}"), format!("{err:?}"), format!("{err:#?}")];
@@ -178,8 +176,8 @@ async fn server_texts_are_scrubbed_of_the_key() {
 
 #[tokio::test]
 async fn invalid_input_is_refused_before_any_request() {
-    let server = TestServer::start(|_, _| Reply::server(200)).await;
-    let err = client(&server.url).servers().get("").await.unwrap_err();
+    let server = TestServer::start(|_| Reply::server(200)).await;
+    let err = client(server.url()).servers().get("").await.unwrap_err();
     let Error::InvalidInput(input) = &err else {
         panic!("{err:?}")
     };

@@ -1,14 +1,12 @@
 //! Client-side rate limiting against a server that enforces PlayFlow's limits.
 
-mod transport_support;
-
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use playflow::{Client, Error, RateLimitConfig, ServerKey};
-use transport_support::*;
+use playflow_test_support::*;
 
 const WRITES_PER_SECOND: usize = 10;
 const READS_PER_SECOND: usize = 100;
@@ -20,7 +18,7 @@ async fn enforcing_server() -> (TestServer, Arc<AtomicUsize>) {
     let rejected = Arc::new(AtomicUsize::new(0));
     let rejections = rejected.clone();
     let windows = Mutex::new((VecDeque::<Instant>::new(), VecDeque::<Instant>::new()));
-    let server = TestServer::start(move |_, seen| {
+    let server = TestServer::start(move |seen| {
         let mut windows = windows.lock().unwrap();
         let (log, limit, ok) = if seen.method == "GET" {
             (&mut windows.0, READS_PER_SECOND, Reply::server(200))
@@ -58,7 +56,7 @@ fn limited_client(url: &str) -> Client {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_concurrent_starts_get_no_429() {
     let (server, rejected) = enforcing_server().await;
-    let client = limited_client(&server.url);
+    let client = limited_client(server.url());
     let calls: Vec<_> = (0..50)
         .map(|_| {
             let client = client.clone();
@@ -71,7 +69,7 @@ async fn fifty_concurrent_starts_get_no_429() {
             failures.push(e.to_string());
         }
     }
-    let seen = server.seen();
+    let seen = server.requests();
     assert_eq!(rejected.load(Ordering::SeqCst), 0, "429s answered");
     assert_eq!(failures, Vec::<String>::new());
     assert_eq!(seen.len(), 50, "every start sent exactly once");
@@ -83,7 +81,7 @@ async fn fifty_concurrent_starts_get_no_429() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_of_reads_gets_no_429() {
     let (server, rejected) = enforcing_server().await;
-    let client = limited_client(&server.url);
+    let client = limited_client(server.url());
     let calls: Vec<_> = (0..250)
         .map(|_| {
             let client = client.clone();
@@ -100,7 +98,7 @@ async fn a_burst_of_reads_gets_no_429() {
 #[tokio::test]
 async fn clones_share_one_budget() {
     let (server, rejected) = enforcing_server().await;
-    let first = limited_client(&server.url);
+    let first = limited_client(server.url());
     let second = first.clone();
     let (a, b) = tokio::join!(
         async {
@@ -118,7 +116,7 @@ async fn clones_share_one_budget() {
     );
     a.unwrap();
     b.unwrap();
-    let seen = server.seen();
+    let seen = server.requests();
     assert_eq!(rejected.load(Ordering::SeqCst), 0);
     assert_eq!(seen.len(), 12);
     // Evenly spaced across both clones: 10 consecutive writes span more than a second.
@@ -131,13 +129,13 @@ async fn clones_share_one_budget() {
 #[tokio::test]
 async fn remaining_zero_holds_that_class_for_a_window() {
     // The first read reports an exhausted budget (someone else uses the key).
-    let server = TestServer::start(|n, seen| match (n, seen.method.as_str()) {
+    let server = TestServer::start(|seen| match (seen.index, seen.method.as_str()) {
         (0, _) => Reply::server(200).header("x-ratelimit-remaining", "0"),
         (_, "GET") => Reply::server(200).header("x-ratelimit-remaining", "50"),
         _ => Reply::server(201).header("x-ratelimit-remaining", "5"),
     })
     .await;
-    let client = limited_client(&server.url);
+    let client = limited_client(server.url());
     client.servers().get("s-1").await.unwrap();
     // A write is not held by the read budget ...
     client
@@ -147,7 +145,7 @@ async fn remaining_zero_holds_that_class_for_a_window() {
         .unwrap();
     // ... but the next read waits for the window to pass.
     client.servers().get("s-1").await.unwrap();
-    let seen = server.seen();
+    let seen = server.requests();
     assert_eq!(seen[1].method, "POST");
     assert!(
         seen[1].at - seen[0].at < Duration::from_millis(900),
@@ -160,7 +158,7 @@ async fn remaining_zero_holds_that_class_for_a_window() {
 
 #[tokio::test]
 async fn a_429_holds_its_class_for_retry_after() {
-    let server = TestServer::start(|n, _| match n {
+    let server = TestServer::start(|seen| match seen.index {
         0 => Reply::error(429, "Too Many Requests")
             .header("retry-after", "2")
             .header("x-ratelimit-remaining", "0"),
@@ -168,7 +166,7 @@ async fn a_429_holds_its_class_for_retry_after() {
     })
     .await;
     let client = Client::builder(ServerKey::new(SERVER_KEY).unwrap())
-        .base_url(&server.url)
+        .base_url(server.url())
         .build()
         .unwrap();
     // The 429 of a start goes to the caller (a POST is never retried) ...
@@ -184,7 +182,7 @@ async fn a_429_holds_its_class_for_retry_after() {
         .start_request(start_request())
         .await
         .unwrap();
-    let seen = server.seen();
+    let seen = server.requests();
     let gap = seen[1].at - seen[0].at;
     assert!(gap >= Duration::from_secs(2), "held only {gap:?}");
 }
@@ -205,7 +203,7 @@ async fn zero_limits_are_refused_when_building() {
 async fn without_rate_limiting_a_burst_goes_out_at_once() {
     // The control experiment: the same burst without client-side limiting is answered 429.
     let (server, rejected) = enforcing_server().await;
-    let client = client(&server.url); // no_rate_limit
+    let client = client(server.url()); // no_rate_limit
     let calls: Vec<_> = (0..20)
         .map(|_| {
             let client = client.clone();

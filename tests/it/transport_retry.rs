@@ -1,25 +1,22 @@
 //! Which failures are retried, how often, and after how long; and that a non-idempotent call
 //! is never sent twice.
 
-mod transport_support;
-
 use std::time::Duration;
 
 use playflow::Error;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use playflow_test_support::*;
 use tokio::net::TcpListener;
-use transport_support::*;
 
 #[tokio::test]
 async fn get_is_retried_on_503_then_succeeds() {
-    let server = TestServer::start(|n, _| match n {
+    let server = TestServer::start(|seen| match seen.index {
         0 => Reply::error(503, "Service Unavailable"),
         _ => Reply::server(200),
     })
     .await;
-    let server_json = client(&server.url).servers().get("s-1").await.unwrap();
+    let server_json = client(server.url()).servers().get("s-1").await.unwrap();
     assert_eq!(server_json.instance_id, "s-1");
-    let seen = server.seen();
+    let seen = server.requests();
     assert_eq!(seen.len(), 2);
     // The retry carries the key as the first attempt did.
     assert!(seen.iter().all(|s| s.header("api-key") == Some(SERVER_KEY)));
@@ -28,12 +25,12 @@ async fn get_is_retried_on_503_then_succeeds() {
 #[tokio::test]
 async fn get_is_retried_on_408_and_each_of_500_to_504() {
     for status in [408, 500, 501, 502, 503, 504] {
-        let server = TestServer::start(move |n, _| match n {
+        let server = TestServer::start(move |seen| match seen.index {
             0 => Reply::error(status, "try again"),
             _ => Reply::server(200),
         })
         .await;
-        let result = client(&server.url).servers().get("s-1").await;
+        let result = client(server.url()).servers().get("s-1").await;
         assert!(result.is_ok(), "status {status}: {result:?}");
         assert_eq!(server.count(), 2, "status {status}");
     }
@@ -42,8 +39,8 @@ async fn get_is_retried_on_408_and_each_of_500_to_504() {
 #[tokio::test]
 async fn other_error_statuses_are_not_retried() {
     for status in [400, 401, 403, 404, 409, 422, 505] {
-        let server = TestServer::start(move |_, _| Reply::error(status, "no")).await;
-        let err = client(&server.url).servers().get("s-1").await.unwrap_err();
+        let server = TestServer::start(move |_| Reply::error(status, "no")).await;
+        let err = client(server.url()).servers().get("s-1").await.unwrap_err();
         assert_eq!(err.status(), Some(status));
         assert_eq!(server.count(), 1, "status {status}");
     }
@@ -51,7 +48,7 @@ async fn other_error_statuses_are_not_retried() {
 
 #[tokio::test]
 async fn delete_is_retried_like_get() {
-    let server = TestServer::start(|n, _| match n {
+    let server = TestServer::start(|seen| match seen.index {
         0 => Reply::error(502, "Bad Gateway"),
         _ => Reply::json(
             200,
@@ -59,22 +56,22 @@ async fn delete_is_retried_like_get() {
         ),
     })
     .await;
-    let result = client(&server.url).servers().stop("s-1", None).await;
+    let result = client(server.url()).servers().stop("s-1", None).await;
     assert!(result.is_ok(), "{result:?}");
-    let seen = server.seen();
+    let seen = server.requests();
     assert_eq!(seen.len(), 2);
     assert!(seen.iter().all(|s| s.method == "DELETE"));
 }
 
 #[tokio::test]
 async fn retry_after_in_seconds_is_waited_for() {
-    let server = TestServer::start(|n, _| match n {
+    let server = TestServer::start(|seen| match seen.index {
         0 => Reply::error(429, "Too Many Requests").header("retry-after", "1"),
         _ => Reply::server(200),
     })
     .await;
-    client(&server.url).servers().get("s-1").await.unwrap();
-    let seen = server.seen();
+    client(server.url()).servers().get("s-1").await.unwrap();
+    let seen = server.requests();
     assert_eq!(seen.len(), 2);
     let gap = seen[1].at - seen[0].at;
     assert!(gap >= Duration::from_secs(1), "retried after {gap:?}");
@@ -83,7 +80,7 @@ async fn retry_after_in_seconds_is_waited_for() {
 #[tokio::test]
 async fn retry_after_as_http_date_is_waited_for() {
     // An HTTP date has whole seconds: two seconds ahead is at least one second away.
-    let server = TestServer::start(|n, _| match n {
+    let server = TestServer::start(|seen| match seen.index {
         0 => {
             let when = chrono::Utc::now() + chrono::Duration::seconds(2);
             let date = when.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
@@ -92,8 +89,8 @@ async fn retry_after_as_http_date_is_waited_for() {
         _ => Reply::server(200),
     })
     .await;
-    client(&server.url).servers().get("s-1").await.unwrap();
-    let seen = server.seen();
+    client(server.url()).servers().get("s-1").await.unwrap();
+    let seen = server.requests();
     assert_eq!(seen.len(), 2);
     let gap = seen[1].at - seen[0].at;
     assert!(gap >= Duration::from_secs(1), "retried after {gap:?}");
@@ -101,14 +98,14 @@ async fn retry_after_as_http_date_is_waited_for() {
 
 #[tokio::test]
 async fn retry_after_beyond_the_cap_goes_to_the_caller() {
-    let server = TestServer::start(|_, _| {
+    let server = TestServer::start(|_| {
         Reply::error(429, "Too Many Requests")
             .header("retry-after", "30")
             .header("x-ratelimit-limit", "100")
             .header("x-ratelimit-remaining", "0")
     })
     .await;
-    let err = client(&server.url).servers().get("s-1").await.unwrap_err();
+    let err = client(server.url()).servers().get("s-1").await.unwrap_err();
     assert_eq!(server.count(), 1);
     let Error::RateLimited(limited) = &err else {
         panic!("expected RateLimited, got {err:?}")
@@ -122,8 +119,8 @@ async fn retry_after_beyond_the_cap_goes_to_the_caller() {
 
 #[tokio::test]
 async fn attempts_are_bounded() {
-    let server = TestServer::start(|_, _| Reply::error(503, "Service Unavailable")).await;
-    let client = client_builder(&server.url)
+    let server = TestServer::start(|_| Reply::error(503, "Service Unavailable")).await;
+    let client = client_builder(server.url())
         .retry(fast_retry().max_retries(2))
         .build()
         .unwrap();
@@ -136,8 +133,8 @@ async fn attempts_are_bounded() {
 #[tokio::test]
 async fn total_time_is_bounded() {
     let budget = Duration::from_millis(600);
-    let server = TestServer::start(|_, _| Reply::error(503, "Service Unavailable")).await;
-    let client = client_builder(&server.url)
+    let server = TestServer::start(|_| Reply::error(503, "Service Unavailable")).await;
+    let client = client_builder(server.url())
         .retry(
             playflow::RetryConfig::new()
                 .max_retries(50)
@@ -148,7 +145,7 @@ async fn total_time_is_bounded() {
         .build()
         .unwrap();
     client.servers().get("s-1").await.unwrap_err();
-    let seen = server.seen();
+    let seen = server.requests();
     // Delays of 100–200 ms within 600 ms: at least 3 retries, far fewer than 50.
     assert!((4..=7).contains(&seen.len()), "{} attempts", seen.len());
     let span = seen.last().unwrap().at - seen[0].at;
@@ -157,12 +154,12 @@ async fn total_time_is_bounded() {
 
 #[tokio::test]
 async fn get_is_retried_after_a_timeout() {
-    let server = TestServer::start(|n, _| match n {
+    let server = TestServer::start(|seen| match seen.index {
         0 => Reply::server(200).delay(Duration::from_secs(2)),
         _ => Reply::server(200),
     })
     .await;
-    let client = client_builder(&server.url)
+    let client = client_builder(server.url())
         .timeout(Duration::from_millis(300))
         .build()
         .unwrap();
@@ -184,7 +181,7 @@ async fn get_is_retried_when_the_connection_is_refused() {
         .unwrap();
     let call = tokio::spawn(async move { client.servers().get("s-1").await });
     tokio::time::sleep(Duration::from_millis(150)).await;
-    let server = TestServer::start_on(TcpListener::bind(addr).await.unwrap(), |_, _| {
+    let server = TestServer::start_on(TcpListener::bind(addr).await.unwrap(), |_| {
         Reply::server(200)
     });
     let got = call.await.unwrap();
@@ -225,12 +222,12 @@ async fn post_is_retried_when_the_connection_is_refused() {
         .unwrap();
     let call = tokio::spawn(async move { client.servers().start_request(start_request()).await });
     tokio::time::sleep(Duration::from_millis(150)).await;
-    let server = TestServer::start_on(TcpListener::bind(addr).await.unwrap(), |_, _| {
+    let server = TestServer::start_on(TcpListener::bind(addr).await.unwrap(), |_| {
         Reply::server(201)
     });
     let started = call.await.unwrap();
     assert!(started.is_ok(), "{started:?}");
-    let seen = server.seen();
+    let seen = server.requests();
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].method, "POST");
     assert_eq!(seen[0].path, "/api/v3/servers/start");
@@ -238,8 +235,8 @@ async fn post_is_retried_when_the_connection_is_refused() {
 
 #[tokio::test]
 async fn post_is_not_retried_on_503() {
-    let server = TestServer::start(|_, _| Reply::error(503, "Service Unavailable")).await;
-    let err = client(&server.url)
+    let server = TestServer::start(|_| Reply::error(503, "Service Unavailable")).await;
+    let err = client(server.url())
         .servers()
         .start_request(start_request())
         .await
@@ -251,9 +248,9 @@ async fn post_is_not_retried_on_503() {
 #[tokio::test]
 async fn post_is_not_retried_on_429() {
     let server =
-        TestServer::start(|_, _| Reply::error(429, "Too Many Requests").header("retry-after", "0"))
+        TestServer::start(|_| Reply::error(429, "Too Many Requests").header("retry-after", "0"))
             .await;
-    let err = client(&server.url)
+    let err = client(server.url())
         .servers()
         .start_request(start_request())
         .await
@@ -264,8 +261,8 @@ async fn post_is_not_retried_on_429() {
 
 #[tokio::test]
 async fn post_is_not_retried_after_a_timeout() {
-    let server = TestServer::start(|_, _| Reply::server(201).delay(Duration::from_secs(2))).await;
-    let client = client_builder(&server.url)
+    let server = TestServer::start(|_| Reply::server(201).delay(Duration::from_secs(2))).await;
+    let client = client_builder(server.url())
         .timeout(Duration::from_millis(300))
         .build()
         .unwrap();
@@ -281,75 +278,28 @@ async fn post_is_not_retried_after_a_timeout() {
     assert_eq!(server.count(), 1);
 }
 
-/// A server that reads each request, counts it, and closes the connection without answering
-/// for the first `drops` of them, then answers 201/200 with a server.
-async fn dropping_server(drops: usize) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let count = std::sync::Arc::new(AtomicUsize::new(0));
-    let seen = count.clone();
-    tokio::spawn(async move {
-        loop {
-            let (mut socket, _) = listener.accept().await.unwrap();
-            let seen = seen.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 65536];
-                let mut read = 0;
-                // Read until the end of the headers, then the body by Content-Length.
-                loop {
-                    let n = socket.read(&mut buf[read..]).await.unwrap_or(0);
-                    if n == 0 {
-                        return;
-                    }
-                    read += n;
-                    let text = String::from_utf8_lossy(&buf[..read]).to_string();
-                    if let Some(end) = text.find("\r\n\r\n") {
-                        let length = text[..end]
-                            .lines()
-                            .find_map(|l| {
-                                l.to_ascii_lowercase()
-                                    .strip_prefix("content-length:")
-                                    .map(|v| v.trim().parse::<usize>().unwrap())
-                            })
-                            .unwrap_or(0);
-                        if read >= end + 4 + length {
-                            break;
-                        }
-                    }
-                }
-                let n = seen.fetch_add(1, Ordering::SeqCst);
-                if n < drops {
-                    return; // close without a response
-                }
-                let body = SERVER_JSON;
-                let status = if buf.starts_with(b"POST") {
-                    "201 Created"
-                } else {
-                    "200 OK"
-                };
-                let response = format!(
-                    "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = socket.write_all(response.as_bytes()).await;
-            });
-        }
-    });
-    (url, count)
+/// A server that reads each request and closes the connection without answering for the
+/// first `drops` of them, then answers 201/200 with a server.
+async fn dropping_server(drops: usize) -> TestServer {
+    TestServer::start(move |seen| match seen.method.as_str() {
+        _ if seen.index < drops => Reply::close(),
+        "POST" => Reply::server(201),
+        _ => Reply::server(200),
+    })
+    .await
 }
 
 #[tokio::test]
 async fn get_is_retried_when_the_connection_drops_after_sending() {
-    let (url, count) = dropping_server(1).await;
-    client(&url).servers().get("s-1").await.unwrap();
-    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 2);
+    let server = dropping_server(1).await;
+    client(&server).servers().get("s-1").await.unwrap();
+    assert_eq!(server.count(), 2);
 }
 
 #[tokio::test]
 async fn post_is_not_retried_when_the_connection_drops_after_sending() {
-    let (url, count) = dropping_server(1).await;
-    let err = client(&url)
+    let server = dropping_server(1).await;
+    let err = client(&server)
         .servers()
         .start_request(start_request())
         .await
@@ -357,7 +307,7 @@ async fn post_is_not_retried_when_the_connection_drops_after_sending() {
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(
-        count.load(std::sync::atomic::Ordering::SeqCst),
+        server.count(),
         1,
         "the server got the POST once and may have acted on it"
     );
@@ -365,8 +315,8 @@ async fn post_is_not_retried_when_the_connection_drops_after_sending() {
 
 #[tokio::test]
 async fn no_retry_sends_each_call_once() {
-    let server = TestServer::start(|_, _| Reply::error(503, "Service Unavailable")).await;
-    let client = client_builder(&server.url).no_retry().build().unwrap();
+    let server = TestServer::start(|_| Reply::error(503, "Service Unavailable")).await;
+    let client = client_builder(server.url()).no_retry().build().unwrap();
     client.servers().get("s-1").await.unwrap_err();
     assert_eq!(server.count(), 1);
 }

@@ -1,8 +1,6 @@
 //! The polling engine shared by every waiter: backoff bounds, configuration checks, the
 //! deadline, and errors that are waited out.
 
-mod common;
-
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -11,10 +9,11 @@ use playflow::Error;
 use playflow::servers::ServerOutcome;
 use serde_json::json;
 
-use common::{client, script, server_json};
+use playflow_test_support::{client, script, server_json};
 
 fn offline_client() -> playflow::Client {
-    playflow::Client::new(playflow::ServerKey::new(common::KEY).unwrap()).unwrap()
+    playflow::Client::new(playflow::ServerKey::new(playflow_test_support::SERVER_KEY).unwrap())
+        .unwrap()
 }
 
 #[test]
@@ -269,7 +268,7 @@ async fn a_rate_limited_poll_waits_as_long_as_retry_after_asks() {
                         .body(limited.to_string())
                         .build()
                 } else {
-                    common::json_response(200, &server_json("s", "running"))
+                    playflow_test_support::json_response(200, &server_json("s", "running"))
                 }
             });
         })

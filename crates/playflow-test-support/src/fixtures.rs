@@ -1,35 +1,13 @@
-//! Helpers shared by the workflow tests: a client on an httpmock server, JSON of servers and
-//! builds, ZIP archives, and scripted answers (httpmock's `respond_with` with a counter).
-#![allow(dead_code)]
+//! JSON bodies as the PlayFlow API sends them, and request bodies the tests send.
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
-
-use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
 use serde_json::{Value, json};
 
-pub const KEY: &str = "pf_test0123456789abcdef";
-
-/// A server-key client calling `server`.
-pub fn client(server: &MockServer) -> playflow::Client {
-    client_with_timeout(server, Duration::from_secs(10))
-}
-
-pub fn client_with_timeout(server: &MockServer, timeout: Duration) -> playflow::Client {
-    playflow::Client::builder(playflow::ServerKey::new(KEY).unwrap())
-        .base_url(server.base_url())
-        .timeout(timeout)
-        .build()
-        .unwrap()
-}
-
+/// A server with this id and status.
 pub fn server_json(id: &str, status: &str) -> Value {
     json!({ "instance_id": id, "name": format!("srv-{id}"), "status": status })
 }
 
+/// A running server with a UDP game port and a TLS web port.
 pub fn running_server_json(id: &str) -> Value {
     json!({
         "instance_id": id, "name": format!("srv-{id}"), "status": "running",
@@ -42,6 +20,7 @@ pub fn running_server_json(id: &str) -> Value {
     })
 }
 
+/// A build with this id and status.
 pub fn build_json(id: &str, status: &str) -> Value {
     json!({
         "build_id": id, "name": "default", "version": 3, "status": status,
@@ -49,43 +28,34 @@ pub fn build_json(id: &str, status: &str) -> Value {
     })
 }
 
-pub fn json_response(status: u16, body: &Value) -> HttpMockResponse {
-    HttpMockResponse::builder()
-        .status(status)
-        .header("content-type", "application/json")
-        .body(body.to_string())
-        .build()
-}
-
-/// A responder answering the n-th call with `answers[n]` (the last one repeats), and the
-/// shared call counter.
-pub fn script(
-    answers: Vec<(u16, Value)>,
-) -> (
-    impl Fn(&HttpMockRequest) -> HttpMockResponse + Send + Sync + 'static,
-    Arc<AtomicUsize>,
-) {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&calls);
-    let responder = move |_: &HttpMockRequest| {
-        let n = counter.fetch_add(1, Ordering::SeqCst);
-        let (status, body) = &answers[n.min(answers.len() - 1)];
-        json_response(*status, body)
-    };
-    (responder, calls)
-}
-
-/// A ZIP with the given stored entries.
-pub fn zip_file(dir: &Path, name: &str, entries: &[(&str, &[u8])]) -> PathBuf {
-    let path = dir.join(name);
-    let file = std::fs::File::create(&path).unwrap();
-    let mut zip = zip::ZipWriter::new(file);
-    let options =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (entry, data) in entries {
-        zip.start_file(*entry, options).unwrap();
-        zip.write_all(data).unwrap();
+/// A two-seat lobby with `status`, its host alone in it, and the `extra` fields merged in.
+pub fn lobby(status: &str, extra: Value) -> Value {
+    let mut lobby = json!({
+        "id": "3c7e9a52-1f4b-4d2a-9b8e-6a0f5d2c71e4",
+        "code": "WOLF-17",
+        "config": "casual",
+        "name": "Friday night arena",
+        "status": status,
+        "host": "p-123",
+        "maxPlayers": 2,
+        "currentPlayers": 1,
+        "region": "us-east",
+        "players": [{"id": "p-123", "state": {"ready": true}, "isHost": true}],
+        "server": null,
+        "matchmaking": null,
+        "matchId": null
+    });
+    if let (Some(base), Value::Object(extra)) = (lobby.as_object_mut(), extra) {
+        base.extend(extra);
     }
-    zip.finish().unwrap();
-    path
+    lobby
+}
+
+/// A start request body.
+pub fn start_request() -> playflow::model::StartServerRequest {
+    playflow::model::StartServerRequest::builder()
+        .name("ranked-eu-7")
+        .region("eu-west")
+        .try_into()
+        .expect("a valid start request")
 }

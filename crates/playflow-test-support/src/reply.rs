@@ -1,61 +1,68 @@
-//! A scripted loopback HTTP server for the transport tests: it records every request it
-//! receives (with its arrival time) and answers as the test's script says.
-#![allow(dead_code)]
+//! What the scripted server answers: a status line, headers and a body written step by step,
+//! or a fault (the connection closed or reset, a body cut short, a stall, raw bytes).
+//!
+//! A reply is data, not code, so a test states a hostile server's behaviour in one expression
+//! (`Reply::server(200).truncated_after(10)`), and a new kind of fault is one more [`Step`].
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use axum::Router;
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
-use axum::response::Response;
-use playflow::{Client, ClientBuilder, ServerKey};
-use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
-
-/// The server key the tests use; no output may ever contain it.
-pub const SERVER_KEY: &str = "pf_live0123456789abcdefSECRETkey";
-/// A server as the API returns it.
+/// A server as the API returns it (`GET /api/v3/servers/{id}`).
 pub const SERVER_JSON: &str = r#"{"instance_id":"s-1","name":"ranked-eu-7","status":"running"}"#;
 
-/// One request as the server saw it.
+/// One step of writing an answer, after its head.
 #[derive(Debug, Clone)]
-pub struct Seen {
-    pub method: String,
-    pub path: String,
-    pub query: Option<String>,
-    pub headers: HeaderMap,
-    /// When the server received it (after its headers were read).
-    pub at: Instant,
+pub enum Step {
+    /// Write these bytes (and flush them).
+    Send(Vec<u8>),
+    /// Pause.
+    Wait(Duration),
+    /// Keep the connection open, sending nothing, until the client goes away.
+    Hold,
+    /// Close the connection now (an orderly FIN), whatever the head announced.
+    Close,
+    /// Reset the connection now (RST: `SO_LINGER` of zero, then close).
+    Reset,
 }
 
-impl Seen {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
+/// The status line and headers of an answer.
+#[derive(Debug, Clone)]
+struct Head {
+    status: u16,
+    headers: Vec<(String, String)>,
+    /// The `content-length` to announce; `None` for a body that ends when the connection does
+    /// (an event stream).
+    length: Option<usize>,
 }
 
-/// What the script answers.
+/// What the scripted server answers one request with.
 #[derive(Debug, Clone)]
 pub struct Reply {
-    status: u16,
-    headers: Vec<(&'static str, String)>,
-    body: String,
+    /// Waited before anything is written.
     delay: Duration,
+    /// `None`: no HTTP head at all (a fault, or raw bytes in the steps).
+    head: Option<Head>,
+    steps: Vec<Step>,
 }
 
 impl Reply {
-    pub fn json(status: u16, body: impl Into<String>) -> Self {
+    fn with_body(status: u16, content_type: &str, body: Vec<u8>) -> Self {
         Self {
-            status,
-            headers: vec![("content-type", "application/json".into())],
-            body: body.into(),
             delay: Duration::ZERO,
+            head: Some(Head {
+                status,
+                headers: vec![("content-type".into(), content_type.into())],
+                length: Some(body.len()),
+            }),
+            steps: vec![Step::Send(body)],
         }
     }
 
-    /// A PlayFlow error body.
+    /// A JSON answer.
+    pub fn json(status: u16, body: impl Into<String>) -> Self {
+        Self::with_body(status, "application/json", body.into().into_bytes())
+    }
+
+    /// A PlayFlow error body (`{"error", "detail", "status"}`).
     pub fn error(status: u16, message: &str) -> Self {
         Self::json(
             status,
@@ -63,144 +70,144 @@ impl Reply {
         )
     }
 
+    /// An HTML answer, as a proxy in front of the API sends.
     pub fn html(status: u16, body: impl Into<String>) -> Self {
-        Self {
-            status,
-            headers: vec![("content-type", "text/html".into())],
-            body: body.into(),
-            delay: Duration::ZERO,
-        }
+        Self::with_body(status, "text/html", body.into().into_bytes())
     }
 
+    /// [`SERVER_JSON`] with this status.
     pub fn server(status: u16) -> Self {
         Self::json(status, SERVER_JSON)
     }
 
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
+    /// A `200 text/event-stream` answer: the steps, then the connection is closed.
+    pub fn sse(steps: Vec<Step>) -> Self {
+        Self {
+            delay: Duration::ZERO,
+            head: Some(Head {
+                status: 200,
+                headers: vec![
+                    ("content-type".into(), "text/event-stream".into()),
+                    ("cache-control".into(), "no-cache".into()),
+                ],
+                length: None,
+            }),
+            steps,
+        }
+    }
+
+    /// Close the connection after reading the request, without answering.
+    pub fn close() -> Self {
+        Self::raw(vec![Step::Close])
+    }
+
+    /// Reset the connection after reading the request, without answering.
+    pub fn reset() -> Self {
+        Self::raw(vec![Step::Reset])
+    }
+
+    /// Write exactly these steps, with no HTTP head of the server's making: for answers no
+    /// correct server sends (a broken status line, a lying header).
+    pub fn raw(steps: Vec<Step>) -> Self {
+        Self {
+            delay: Duration::ZERO,
+            head: None,
+            steps,
+        }
+    }
+
+    /// One more header (after `content-type`; `content-length` and `connection` are the
+    /// server's).
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        if let Some(head) = &mut self.head {
+            head.headers.push((name.to_owned(), value.into()));
+        }
         self
     }
 
-    /// Wait this long before answering.
+    /// Wait this long before writing anything.
     pub fn delay(mut self, delay: Duration) -> Self {
         self.delay = delay;
         self
     }
-}
 
-type Script = dyn Fn(usize, &Seen) -> Reply + Send + Sync;
-
-#[derive(Clone)]
-struct Shared {
-    seen: Arc<Mutex<Vec<Seen>>>,
-    script: Arc<Script>,
-}
-
-/// A running test server. Dropping it stops it.
-pub struct TestServer {
-    pub url: String,
-    seen: Arc<Mutex<Vec<Seen>>>,
-    task: JoinHandle<()>,
-}
-
-impl TestServer {
-    /// Start on a free loopback port. `script(n, request)` answers the `n`-th request (from 0);
-    /// it runs under the server's lock, so requests are numbered and timed in order.
-    pub async fn start(script: impl Fn(usize, &Seen) -> Reply + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        Self::start_on(listener, script)
+    /// Announce the whole body but send only its first `n` bytes, then close.
+    pub fn truncated_after(mut self, n: usize) -> Self {
+        self.steps = vec![Step::Send(self.body_prefix(n)), Step::Close];
+        self
     }
 
-    pub fn start_on(
-        listener: TcpListener,
-        script: impl Fn(usize, &Seen) -> Reply + Send + Sync + 'static,
-    ) -> Self {
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let shared = Shared {
-            seen: Arc::default(),
-            script: Arc::new(script),
-        };
-        let seen = shared.seen.clone();
-        let app = Router::new().fallback(handle).with_state(shared);
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
-        });
-        Self { url, seen, task }
+    /// Send the head and the first `n` bytes of the body, then nothing more (the connection
+    /// stays open until the client gives up).
+    pub fn stalled_after(mut self, n: usize) -> Self {
+        self.steps = vec![Step::Send(self.body_prefix(n)), Step::Hold];
+        self
     }
 
-    pub fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
+    fn body_prefix(&self, n: usize) -> Vec<u8> {
+        let body: Vec<u8> = self
+            .steps
+            .iter()
+            .filter_map(|step| match step {
+                Step::Send(bytes) => Some(bytes.as_slice()),
+                _ => None,
+            })
+            .flatten()
+            .copied()
+            .collect();
+        body[..n.min(body.len())].to_vec()
     }
 
-    pub fn count(&self) -> usize {
-        self.seen.lock().unwrap().len()
+    pub(crate) fn pause(&self) -> Duration {
+        self.delay
     }
-}
 
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        self.task.abort();
+    /// The head's bytes, if the reply has one. Every answer closes its connection, so a test
+    /// sees one request per connection and a fault never hits a pooled one by surprise.
+    pub(crate) fn head_bytes(&self) -> Option<Vec<u8>> {
+        let head = self.head.as_ref()?;
+        let mut text = format!("HTTP/1.1 {} {}\r\n", head.status, reason(head.status));
+        for (name, value) in &head.headers {
+            text.push_str(&format!("{name}: {value}\r\n"));
+        }
+        if let Some(length) = head.length {
+            text.push_str(&format!("content-length: {length}\r\n"));
+        }
+        text.push_str("connection: close\r\n\r\n");
+        Some(text.into_bytes())
+    }
+
+    pub(crate) fn into_steps(self) -> Vec<Step> {
+        self.steps
     }
 }
 
-async fn handle(State(shared): State<Shared>, request: Request) -> Response {
-    let reply = {
-        let mut seen = shared.seen.lock().unwrap();
-        let request = Seen {
-            method: request.method().to_string(),
-            path: request.uri().path().to_string(),
-            query: request.uri().query().map(str::to_string),
-            headers: request.headers().clone(),
-            at: Instant::now(),
-        };
-        let reply = (shared.script)(seen.len(), &request);
-        seen.push(request);
-        reply
-    };
-    if !reply.delay.is_zero() {
-        tokio::time::sleep(reply.delay).await;
+/// A reason phrase; clients ignore it, but a status line needs one.
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        409 => "Conflict",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Status",
     }
-    let mut response = Response::new(Body::from(reply.body));
-    *response.status_mut() = StatusCode::from_u16(reply.status).unwrap();
-    for (name, value) in reply.headers {
-        response.headers_mut().insert(
-            HeaderName::from_static(name),
-            HeaderValue::from_str(&value).unwrap(),
-        );
-    }
-    response
 }
 
-/// A loopback address nothing listens on (bound, then released): connecting is refused.
-pub async fn free_addr() -> std::net::SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    listener.local_addr().unwrap()
-}
-
-/// A server-key client for `url`, with retries fast enough for tests and no rate limiting.
-pub fn client_builder(url: &str) -> ClientBuilder<ServerKey> {
-    Client::builder(ServerKey::new(SERVER_KEY).unwrap())
-        .base_url(url)
-        .retry(fast_retry())
-        .no_rate_limit()
-}
-
-pub fn client(url: &str) -> Client {
-    client_builder(url).build().unwrap()
-}
-
-/// The default retry policy with short delays.
-pub fn fast_retry() -> playflow::RetryConfig {
-    playflow::RetryConfig::new()
-        .initial_backoff(Duration::from_millis(20))
-        .max_backoff(Duration::from_millis(100))
-}
-
-/// A start request body.
-pub fn start_request() -> playflow::model::StartServerRequest {
-    playflow::model::StartServerRequest::builder()
-        .name("ranked-eu-7")
-        .region("eu-west")
-        .try_into()
-        .unwrap()
+/// An event of a `text/event-stream` answer.
+pub fn event(name: &str, data: &str) -> Step {
+    Step::Send(format!("event: {name}\ndata: {data}\n\n").into_bytes())
 }

@@ -1,11 +1,10 @@
-//! A tiny scripted HTTP/1.1 server on loopback for the lobby event-stream tests: it records
-//! every request and answers each with what the test's handler says, including Server-Sent
-//! Events sent step by step (so a test can close a stream mid-way, or hold it open).
+//! The scripted loopback server every non-wire test talks to: it records each request (with its
+//! arrival time) and answers as the test's script says, faults included.
 //!
-//! Hand-written on a `TcpListener` instead of a web framework: the tests need exact control of
-//! the bytes and of when a connection closes, and it keeps the dev build small.
-
-#![allow(dead_code)]
+//! Hand-written HTTP/1.1 on a `TcpListener` rather than a web framework: the fault tests need
+//! exact control of the bytes written and of when and how a connection ends (closed, reset,
+//! stalled, cut short), which a framework hides. Each connection carries one request and is
+//! closed after its answer.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -13,19 +12,31 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+use crate::reply::{Reply, Step};
 
 /// A request as the server saw it.
 #[derive(Debug, Clone)]
-pub struct Recorded {
+pub struct Seen {
+    /// Its number among all requests to this server, from 0.
+    pub index: usize,
+    /// Its number among the requests with the same method and path, from 0.
+    pub route_index: usize,
     pub method: String,
+    /// The path, without the query.
     pub path: String,
+    pub query: Option<String>,
+    /// Header names in lower case, in the order sent.
     pub headers: Vec<(String, String)>,
+    /// The body (de-chunked), as text.
     pub body: String,
-    /// When the request arrived.
+    /// When its head had been read.
     pub at: Instant,
 }
 
-impl Recorded {
+impl Seen {
+    /// The first value of a header.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -34,77 +45,77 @@ impl Recorded {
     }
 }
 
-/// One step of an event-stream answer.
-#[derive(Debug, Clone)]
-pub enum Step {
-    /// Write these bytes.
-    Send(Vec<u8>),
-    /// Pause.
-    Wait(Duration),
-    /// Keep the connection open until the client goes away (or the test ends).
-    Hold,
-}
+type Script = dyn Fn(&Seen) -> Reply + Send + Sync;
 
-/// What to answer.
-#[derive(Debug, Clone)]
-pub enum Reply {
-    /// A JSON answer with this status.
-    Json(u16, String),
-    /// A JSON answer with this status and extra headers.
-    JsonWithHeaders(u16, Vec<(&'static str, String)>, String),
-    /// A `text/event-stream` answer: the steps, then the connection is closed.
-    Sse(Vec<Step>),
-}
-
-/// The handler sees the request and how many requests with the same method and path came
-/// before it.
-pub type Handler = Arc<dyn Fn(&Recorded, usize) -> Reply + Send + Sync>;
-
+/// A running scripted server on a loopback port. Dropping it stops it.
 pub struct TestServer {
     addr: SocketAddr,
-    log: Arc<Mutex<Vec<Recorded>>>,
+    url: String,
+    log: Arc<Mutex<Vec<Seen>>>,
+    task: JoinHandle<()>,
 }
 
 impl TestServer {
-    pub async fn start(
-        handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
-    ) -> Self {
+    /// Start on a free loopback port; `script` answers each request. It runs under the
+    /// server's lock, so requests are numbered and timed in the order they arrived.
+    pub async fn start(script: impl Fn(&Seen) -> Reply + Send + Sync + 'static) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind loopback");
-        let addr = listener.local_addr().unwrap();
-        let log: Arc<Mutex<Vec<Recorded>>> = Arc::default();
-        let handler: Handler = Arc::new(handler);
+        Self::start_on(listener, script)
+    }
+
+    /// Start on a listener the test bound itself (to take over an address it reserved).
+    pub fn start_on(
+        listener: TcpListener,
+        script: impl Fn(&Seen) -> Reply + Send + Sync + 'static,
+    ) -> Self {
+        let addr = listener.local_addr().expect("bound address");
+        let log: Arc<Mutex<Vec<Seen>>> = Arc::default();
+        let script: Arc<Script> = Arc::new(script);
         let server_log = Arc::clone(&log);
-        tokio::spawn(async move {
+        let task = tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
-                let handler = Arc::clone(&handler);
-                let log = Arc::clone(&server_log);
-                tokio::spawn(serve(socket, handler, log));
+                tokio::spawn(serve(socket, Arc::clone(&script), Arc::clone(&server_log)));
             }
         });
-        Self { addr, log }
+        Self {
+            addr,
+            url: format!("http://{addr}"),
+            log,
+            task,
+        }
     }
 
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+    /// `http://127.0.0.1:<port>`.
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
-    /// Every request so far.
-    pub fn requests(&self) -> Vec<Recorded> {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Every request so far, in order.
+    pub fn requests(&self) -> Vec<Seen> {
         self.log.lock().unwrap().clone()
     }
 
-    /// Requests with this method whose path ends with `suffix`.
-    pub fn calls(&self, method: &str, suffix: &str) -> Vec<Recorded> {
+    /// How many requests arrived.
+    pub fn count(&self) -> usize {
+        self.log.lock().unwrap().len()
+    }
+
+    /// The requests with this method whose path ends with `suffix`.
+    pub fn calls(&self, method: &str, suffix: &str) -> Vec<Seen> {
         self.requests()
             .into_iter()
             .filter(|r| r.method == method && r.path.ends_with(suffix))
             .collect()
     }
 
-    /// Wait (up to 10 s) until a request with this method and path suffix arrived.
-    pub async fn wait_for(&self, method: &str, suffix: &str, count: usize) -> Vec<Recorded> {
+    /// Wait (up to 10 s) until `count` requests with this method and path suffix arrived.
+    pub async fn wait_for(&self, method: &str, suffix: &str, count: usize) -> Vec<Seen> {
         for _ in 0..1000 {
             let calls = self.calls(method, suffix);
             if calls.len() >= count {
@@ -119,146 +130,159 @@ impl TestServer {
     }
 }
 
-async fn serve(mut socket: TcpStream, handler: Handler, log: Arc<Mutex<Vec<Recorded>>>) {
-    let Some(request) = read_request(&mut socket).await else {
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A loopback address nothing listens on (bound, then released): connecting is refused.
+pub async fn free_addr() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    listener.local_addr().expect("bound address")
+}
+
+async fn serve(mut socket: TcpStream, script: Arc<Script>, log: Arc<Mutex<Vec<Seen>>>) {
+    let Some(head) = read_request(&mut socket).await else {
         return;
     };
-    let seen = {
+    let reply = {
         let mut log = log.lock().unwrap();
-        let seen = log
-            .iter()
-            .filter(|r| r.method == request.method && r.path == request.path)
-            .count();
-        log.push(request.clone());
-        seen
+        let seen = Seen {
+            index: log.len(),
+            route_index: log
+                .iter()
+                .filter(|r| r.method == head.method && r.path == head.path)
+                .count(),
+            ..head
+        };
+        let reply = script(&seen);
+        log.push(seen);
+        reply
     };
-    match handler(&request, seen) {
-        Reply::Json(status, body) => write_json(&mut socket, status, &[], &body).await,
-        Reply::JsonWithHeaders(status, headers, body) => {
-            write_json(&mut socket, status, &headers, &body).await;
+    if !reply.pause().is_zero() {
+        tokio::time::sleep(reply.pause()).await;
+    }
+    if let Some(head) = reply.head_bytes() {
+        if socket.write_all(&head).await.is_err() {
+            return;
         }
-        Reply::Sse(steps) => {
-            let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\nconnection: close\r\n\r\n";
-            if socket.write_all(head.as_bytes()).await.is_err() {
+    }
+    for step in reply.into_steps() {
+        match step {
+            Step::Send(bytes) => {
+                if socket.write_all(&bytes).await.is_err() || socket.flush().await.is_err() {
+                    return;
+                }
+            }
+            Step::Wait(pause) => tokio::time::sleep(pause).await,
+            Step::Hold => {
+                // Until the client closes its side.
+                let mut buf = [0u8; 64];
+                while matches!(socket.read(&mut buf).await, Ok(n) if n > 0) {}
                 return;
             }
-            for step in steps {
-                match step {
-                    Step::Send(bytes) => {
-                        if socket.write_all(&bytes).await.is_err() || socket.flush().await.is_err()
-                        {
-                            return;
-                        }
-                    }
-                    Step::Wait(d) => tokio::time::sleep(d).await,
-                    Step::Hold => {
-                        // Until the client closes its side.
-                        let mut buf = [0u8; 64];
-                        while matches!(socket.read(&mut buf).await, Ok(n) if n > 0) {}
-                        return;
-                    }
-                }
+            Step::Close => break,
+            Step::Reset => {
+                let _ = socket.set_zero_linger();
+                return;
             }
         }
     }
     let _ = socket.shutdown().await;
 }
 
-async fn write_json(
-    socket: &mut TcpStream,
-    status: u16,
-    headers: &[(&'static str, String)],
-    body: &str,
-) {
-    let mut head = format!(
-        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
-    let _ = socket.write_all(head.as_bytes()).await;
-    let _ = socket.write_all(body.as_bytes()).await;
-}
-
-async fn read_request(socket: &mut TcpStream) -> Option<Recorded> {
+/// Read one request: its head, then a body by `content-length` or chunked encoding. `None`
+/// when the client went away first.
+async fn read_request(socket: &mut TcpStream) -> Option<Seen> {
     let mut data = Vec::new();
-    let mut buf = [0u8; 4096];
     let head_end = loop {
-        let n = socket.read(&mut buf).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        data.extend_from_slice(&buf[..n]);
-        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+        if let Some(i) = find(&data, b"\r\n\r\n") {
             break i + 4;
         }
+        read_more(socket, &mut data).await?;
     };
+    let at = Instant::now();
     let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
     let mut lines = head.split("\r\n");
     let mut first = lines.next()?.split(' ');
-    let method = first.next()?.to_string();
-    let path = first.next()?.to_string();
+    let method = first.next()?.to_owned();
+    let target = first.next()?;
+    let (path, query) = match target.split_once('?') {
+        Some((path, query)) => (path.to_owned(), Some(query.to_owned())),
+        None => (target.to_owned(), None),
+    };
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
         .collect();
-    let length: usize = headers
-        .iter()
-        .find(|(k, _)| k == "content-length")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    while data.len() < head_end + length {
-        let n = socket.read(&mut buf).await.ok()?;
-        if n == 0 {
-            break;
+    let value = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.to_ascii_lowercase())
+    };
+    let mut rest = data.split_off(head_end);
+    let body = if value("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
+        read_chunked(socket, &mut rest).await?
+    } else {
+        let length: usize = value("content-length")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        while rest.len() < length {
+            read_more(socket, &mut rest).await?;
         }
-        data.extend_from_slice(&buf[..n]);
-    }
-    let body = String::from_utf8_lossy(&data[head_end..]).into_owned();
-    Some(Recorded {
+        rest.truncate(length);
+        rest
+    };
+    Some(Seen {
+        index: 0,
+        route_index: 0,
         method,
         path,
+        query,
         headers,
-        body,
-        at: Instant::now(),
+        body: String::from_utf8_lossy(&body).into_owned(),
+        at,
     })
 }
 
-/// An SSE event as bytes.
-pub fn event(name: &str, data: &str) -> Step {
-    Step::Send(format!("event: {name}\ndata: {data}\n\n").into_bytes())
-}
-
-/// A lobby as the API sends it, with `status`, and the extra fields merged in.
-pub fn lobby(status: &str, extra: serde_json::Value) -> serde_json::Value {
-    let mut lobby = serde_json::json!({
-        "id": "3c7e9a52-1f4b-4d2a-9b8e-6a0f5d2c71e4",
-        "code": "WOLF-17",
-        "config": "casual",
-        "name": "Friday night arena",
-        "status": status,
-        "host": "p-123",
-        "maxPlayers": 2,
-        "currentPlayers": 1,
-        "region": "us-east",
-        "players": [{"id": "p-123", "state": {"ready": true}, "isHost": true}],
-        "server": null,
-        "matchmaking": null,
-        "matchId": null
-    });
-    if let (Some(base), serde_json::Value::Object(extra)) = (lobby.as_object_mut(), extra) {
-        base.extend(extra);
+async fn read_chunked(socket: &mut TcpStream, data: &mut Vec<u8>) -> Option<Vec<u8>> {
+    let mut body = Vec::new();
+    loop {
+        let line_end = loop {
+            if let Some(i) = find(data, b"\r\n") {
+                break i;
+            }
+            read_more(socket, data).await?;
+        };
+        let size_text = String::from_utf8_lossy(&data[..line_end]).into_owned();
+        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
+        data.drain(..line_end + 2);
+        if size == 0 {
+            return Some(body);
+        }
+        while data.len() < size + 2 {
+            read_more(socket, data).await?;
+        }
+        body.extend_from_slice(&data[..size]);
+        data.drain(..size + 2);
     }
-    lobby
 }
 
-/// A game-client key client for `url`, with no whole-request timeout (streams stay open).
-pub fn client(url: &str) -> playflow::Client<playflow::ClientKey> {
-    playflow::Client::builder(playflow::ClientKey::new("pfclient_1234567890abcdef1234").unwrap())
-        .base_url(url)
-        .timeout(None)
-        .build()
-        .unwrap()
+async fn read_more(socket: &mut TcpStream, data: &mut Vec<u8>) -> Option<()> {
+    let mut buf = [0u8; 8192];
+    match socket.read(&mut buf).await {
+        Ok(0) | Err(_) => None,
+        Ok(n) => {
+            data.extend_from_slice(&buf[..n]);
+            Some(())
+        }
+    }
+}
+
+fn find(data: &[u8], needle: &[u8]) -> Option<usize> {
+    data.windows(needle.len()).position(|w| w == needle)
 }

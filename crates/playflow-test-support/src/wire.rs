@@ -1,4 +1,4 @@
-//! What every wire test shares: the spec read at test time, a mock server with a client pointed
+//! What every wire test shares (`tests/it/wire/` of `playflow`): the spec read at test time, a mock server with a client pointed
 //! at it, and one way to state the request an operation must send.
 //!
 //! A test begins with `start("<operationId>")`. That call is also the marker the coverage test
@@ -24,7 +24,7 @@ pub const AWKWARD: &str = "a b/c";
 pub fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/playflow.json");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/playflow.json");
         let text = std::fs::read_to_string(path).expect("the vendored spec is readable");
         serde_json::from_str(&text).expect("the vendored spec is JSON")
     })

@@ -4,7 +4,7 @@ use playflow::raw::enums::{BuildStatus, BuildType};
 use playflow::raw::types;
 use serde_json::json;
 
-use crate::support::{AWKWARD, Expect, assert_lossless, json, start};
+use playflow_test_support::wire::{AWKWARD, Expect, assert_lossless, json, start};
 
 /// The fields of the spec's `Build` example, as the generated type holds them.
 fn assert_is_example_build(build: &types::Build) {

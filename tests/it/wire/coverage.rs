@@ -2,13 +2,13 @@
 //! spec that adds an operation fails here until someone tests it.
 //!
 //! The link is the `start("<operationId>")` call each wire test begins with (see
-//! `support::start`), found in the source of the per-operation test files. Error-path,
+//! `playflow_test_support::wire::start`), found in the source of the per-operation test files. Error-path,
 //! forward-compatibility and typed-mock tests do not count: an operation is covered only by a
 //! test that asserts its whole request.
 
 use std::collections::BTreeSet;
 
-use crate::support::operations;
+use playflow_test_support::wire::operations;
 
 /// The per-operation test files, as compiled.
 const SOURCES: &[(&str, &str)] = &[
@@ -51,7 +51,7 @@ fn every_operation_of_the_spec_has_a_wire_test() {
     assert!(
         untested.is_empty(),
         "operations of openapi/playflow.json without a wire test (add one that begins with \
-         `start(\"<operationId>\")` to tests/wire/):\n  {}",
+         `start(\"<operationId>\")` to tests/it/wire/):\n  {}",
         untested.join("\n  ")
     );
 }

@@ -5,7 +5,7 @@ use playflow::raw::types::{self, ErrorDetail, ValidationIssueLocItem};
 use progenitor_client::{Error, ResponseValue};
 use serde_json::{Value, json};
 
-use crate::support::{AWKWARD, Expect, PLAYER, json, schema_example, start};
+use playflow_test_support::wire::{AWKWARD, Expect, PLAYER, json, schema_example, start};
 
 /// The typed error body of a documented error response, or a panic naming what came instead.
 fn error_response(

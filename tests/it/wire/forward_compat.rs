@@ -8,7 +8,7 @@ use playflow::raw::enums::{
 use playflow::raw::types;
 use serde_json::{Value, json};
 
-use crate::support::{Expect, PLAYER, json, schema_example, start};
+use playflow_test_support::wire::{Expect, PLAYER, json, schema_example, start};
 
 /// `example` with `changes` merged in (objects merge key by key, anything else replaces).
 fn with(mut example: Value, changes: Value) -> Value {

@@ -7,7 +7,7 @@ use playflow::raw::enums::LobbyStatus;
 use playflow::raw::types;
 use serde_json::json;
 
-use crate::support::{
+use playflow_test_support::wire::{
     AWKWARD, Expect, PLAYER, assert_lossless, json, object, schema_example, start,
 };
 

@@ -5,8 +5,8 @@ use futures::StreamExt;
 use playflow::raw::types;
 use serde_json::json;
 
-use crate::lobbies::assert_is_example_lobby;
-use crate::support::{AWKWARD, Expect, PLAYER, assert_lossless, json, start};
+use super::lobbies::assert_is_example_lobby;
+use playflow_test_support::wire::{AWKWARD, Expect, PLAYER, assert_lossless, json, start};
 
 /// The operations that take only the lobby config and the player, send no body, and answer
 /// the lobby. One test each, so a failure names the operation; each invocation carries its

@@ -4,8 +4,6 @@
 //! response decodes. Then error paths per status class, forward compatibility, the typed mocks
 //! (feature `mock`), and a coverage test that fails when a spec operation has no test here.
 
-mod support;
-
 mod builds;
 mod coverage;
 mod errors;

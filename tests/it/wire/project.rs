@@ -6,7 +6,7 @@ use playflow::raw::enums::AuthConfigProvider;
 use playflow::raw::types;
 use serde_json::json;
 
-use crate::support::{Expect, assert_lossless, json, start};
+use playflow_test_support::wire::{Expect, assert_lossless, json, start};
 
 #[tokio::test]
 async fn get_project_settings_decodes_the_example() {

@@ -4,7 +4,7 @@ use playflow::raw::enums::{ComputeSize, PortProtocol, ServerServiceType, ServerS
 use playflow::raw::types;
 use serde_json::json;
 
-use crate::support::{AWKWARD, Expect, assert_lossless, json, object, start};
+use playflow_test_support::wire::{AWKWARD, Expect, assert_lossless, json, object, start};
 
 /// The fields of the spec's `Server` example, as the generated type holds them.
 fn assert_is_example_server(server: &types::Server) {

@@ -9,7 +9,7 @@ use playflow::raw::types;
 use progenitor_client::Error;
 use serde_json::json;
 
-use crate::support::{API_KEY, PLAYER, object, schema_example, start};
+use playflow_test_support::wire::{API_KEY, PLAYER, object, schema_example, start};
 
 fn decode<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
     serde_json::from_value(value).expect("the spec example decodes")
