@@ -1,10 +1,13 @@
 //! What a game-client key cannot even express: the server-only calls do not exist on
 //! `Client<ClientKey>`, and neither key kind makes the other's client.
 //!
-//! Each case is a `compile_fail` doctest carrying the error code it must fail with, one failing
-//! call per test (a test with two failing lines would pass if only one of them failed), next to a
-//! twin that compiles: the same call through a server-key client, so the case fails because of
-//! the key kind and not because a name changed. They are doctests of this crate, which depends
+//! Each case is a `compile_fail` doctest carrying the error code it fails with, one failing call
+//! per test (a test with two failing lines would pass if only one of them failed), next to a twin
+//! that compiles: the same call, with the same arguments, through a server-key client, and the
+//! shared setup below compiles too. So a case can only fail on its one call, because the method
+//! does not exist for the key kind, and not because a name or a signature changed. (Stable
+//! rustdoc does not compare the error codes, only nightly does; the twins are what keep a case
+//! honest on stable.) They are doctests of this crate, which depends
 //! on `playflow`, because rustdoc compiles each against the already built library in a second or
 //! so, where trybuild built the crate and its dependencies again in a project of its own.
 //!
@@ -73,7 +76,7 @@
 //! ```compile_fail,E0599
 //! # use playflow::{Client, ClientKey};
 //! # let client = Client::for_game_client(ClientKey::new("pfclient_1234567890abcdef1234").unwrap()).unwrap();
-//! let _ = client.servers().update_custom_data("9b2f6c1e", Default::default());
+//! let _ = client.servers().update_custom_data("9b2f6c1e", serde_json::Map::new());
 //! ```
 //!
 //! ```compile_fail,E0599
@@ -97,7 +100,7 @@
 //! ```no_run
 //! # use playflow::{Client, ServerKey};
 //! # let client = Client::new(ServerKey::new("pf_1234567890abcdef1234").unwrap()).unwrap();
-//! let _ = client.servers().update_custom_data("9b2f6c1e", Default::default());
+//! let _ = client.servers().update_custom_data("9b2f6c1e", serde_json::Map::new());
 //! let _ = client.servers().logs_page("9b2f6c1e", None, None);
 //! let _ = client.servers().metrics("9b2f6c1e", None, None);
 //! let _ = client.servers().logs("9b2f6c1e");
