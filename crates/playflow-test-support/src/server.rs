@@ -165,10 +165,10 @@ async fn serve(mut socket: TcpStream, script: Arc<Script>, log: Arc<Mutex<Vec<Se
     if !reply.pause().is_zero() {
         tokio::time::sleep(reply.pause()).await;
     }
-    if let Some(head) = reply.head_bytes() {
-        if socket.write_all(&head).await.is_err() {
-            return;
-        }
+    if let Some(head) = reply.head_bytes()
+        && socket.write_all(&head).await.is_err()
+    {
+        return;
     }
     for step in reply.into_steps() {
         match step {
@@ -285,4 +285,92 @@ async fn read_more(socket: &mut TcpStream, data: &mut Vec<u8>) -> Option<()> {
 
 fn find(data: &[u8], needle: &[u8]) -> Option<usize> {
     data.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The server itself: each kind of answer and fault reaches a plain HTTP client as intended.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reply::event;
+
+    async fn get(server: &TestServer) -> reqwest::Result<(u16, String)> {
+        let response = reqwest::Client::new()
+            .get(format!("{}/api/x?a=1", server.url()))
+            .timeout(Duration::from_millis(500))
+            .send()
+            .await?;
+        let status = response.status().as_u16();
+        Ok((status, response.text().await?))
+    }
+
+    #[tokio::test]
+    async fn answers_and_records_in_order() {
+        let server = TestServer::start(|seen| match seen.index {
+            0 => Reply::json(201, "{}").header("x-a", "1"),
+            _ => Reply::error(503, "busy"),
+        })
+        .await;
+        assert_eq!(get(&server).await.unwrap(), (201, "{}".into()));
+        let (status, body) = get(&server).await.unwrap();
+        assert_eq!(status, 503);
+        assert!(body.contains(r#""error":"busy""#), "{body}");
+        let seen = server.requests();
+        assert_eq!((seen[1].index, seen[1].route_index), (1, 1));
+        assert_eq!(seen[0].path, "/api/x");
+        assert_eq!(seen[0].query.as_deref(), Some("a=1"));
+    }
+
+    #[tokio::test]
+    async fn reads_chunked_and_sized_bodies() {
+        let server = TestServer::start(|_| Reply::json(200, "{}")).await;
+        let client = reqwest::Client::new();
+        client
+            .post(server.url())
+            .body("sized")
+            .send()
+            .await
+            .unwrap();
+        let chunks = futures::stream::iter(["chun", "ked"].map(Ok::<_, std::io::Error>));
+        client
+            .post(server.url())
+            .body(reqwest::Body::wrap_stream(chunks))
+            .send()
+            .await
+            .unwrap();
+        let bodies: Vec<String> = server.requests().into_iter().map(|r| r.body).collect();
+        assert_eq!(bodies, ["sized", "chunked"]);
+    }
+
+    #[tokio::test]
+    async fn streams_events_step_by_step() {
+        let server = TestServer::start(|_| {
+            Reply::sse(vec![
+                event("a", "1"),
+                Step::Wait(Duration::from_millis(50)),
+                event("b", "2"),
+            ])
+        })
+        .await;
+        let (status, body) = get(&server).await.unwrap();
+        assert_eq!(status, 200);
+        assert_eq!(body, "event: a\ndata: 1\n\nevent: b\ndata: 2\n\n");
+    }
+
+    #[tokio::test]
+    async fn faults_reach_the_client_as_failures() {
+        let server = TestServer::start(|seen| match seen.index {
+            0 => Reply::close(),
+            1 => Reply::reset(),
+            2 => Reply::server(200).truncated_after(10),
+            3 => Reply::server(200).stalled_after(10),
+            4 => Reply::server(200).delay(Duration::from_secs(2)),
+            _ => Reply::raw(vec![Step::Send(b"NOT HTTP\r\n\r\n".to_vec()), Step::Close]),
+        })
+        .await;
+        for fault in ["close", "reset", "truncated", "stalled", "delayed", "raw"] {
+            let result = get(&server).await;
+            assert!(result.is_err(), "{fault}: {result:?}");
+        }
+        assert_eq!(server.count(), 6);
+    }
 }
