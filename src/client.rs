@@ -32,22 +32,23 @@ pub const USER_AGENT: &str = concat!("playflow-rust/", env!("CARGO_PKG_VERSION")
 /// type parameter) offers every call. `Client<ClientKey>`, for game builds, offers only what
 /// PlayFlow lets a client key do; calling anything else does not compile.
 ///
-/// | Calls | `Client<ServerKey>` | `Client<ClientKey>` | Evidence (`tests/`) |
+/// | Calls | `Client<ServerKey>` | `Client<ClientKey>` | Evidence |
 /// |---|---|---|---|
-/// | [`health`](Self::health) | yes | yes | `capabilities.rs` |
-/// | `servers()`: `list` (and its streams), `get`, `start`, `start_request`, `wait_until_running` | yes | yes | `capabilities.rs` |
-/// | `servers()`: `stop`, `restart` | yes | **no** | `compile-fail/client_key_cannot_stop_or_restart_servers.rs` |
-/// | `servers()`: `update_custom_data`, `logs_page`, `logs` (streams), `metrics` | yes | **no** | `compile-fail/client_key_cannot_touch_server_data_logs_metrics.rs` |
-/// | `builds()` (list, get, upload, Docker images, process, delete, logs, `wait_until_ready`) | yes | **no** | `compile-fail/client_key_has_no_builds.rs` |
-/// | `project()` (settings, project logs and their streams) | yes | **no** | `compile-fail/client_key_has_no_project.rs` |
-/// | `lobbies(config)`: `browse`, `player(id)` and its player-scoped calls, `events`, `find_match` | yes | yes | `capabilities.rs` |
-/// | `lobbies(config)`: `get`, `delete` (admin) | yes | **no** | `compile-fail/client_key_has_no_admin_lobby_calls.rs` |
-/// | [`Client::new`] / [`Client::for_game_client`] with the other kind of key | — | — | `compile-fail/client_key_is_not_a_server_key.rs` |
-/// | [`raw`](Self::raw): every operation of the spec | yes | yes (the server decides) | `capabilities.rs` |
+/// | [`health`](Self::health) | yes | yes | `tests/it/capabilities.rs` |
+/// | `servers()`: `list` (and its streams), `get`, `start`, `start_request`, `wait_until_running` | yes | yes | `tests/it/capabilities.rs` |
+/// | `servers()`: `stop`, `restart` | yes | **no** | `compile_fail` doctests |
+/// | `servers()`: `update_custom_data`, `logs_page`, `logs` (streams), `metrics` | yes | **no** | `compile_fail` doctests |
+/// | `builds()` (list, get, upload, Docker images, process, delete, logs, `wait_until_ready`) | yes | **no** | `compile_fail` doctests |
+/// | `project()` (settings, project logs and their streams) | yes | **no** | `compile_fail` doctests |
+/// | `lobbies(config)`: `browse`, `player(id)` and its player-scoped calls, `events`, `find_match` | yes | yes | `tests/it/capabilities.rs` |
+/// | `lobbies(config)`: `get`, `delete` (admin) | yes | **no** | `compile_fail` doctests |
+/// | [`Client::new`] / [`Client::for_game_client`] with the other kind of key | — | — | `compile_fail` doctests |
+/// | [`raw`](Self::raw): every operation of the spec | yes | yes (the server decides) | `tests/it/capabilities.rs` |
 ///
-/// The compile-fail files are checked by trybuild (`cargo test --test capabilities`) against
-/// the compiler errors committed next to them; `capabilities.rs` also calls every listed
-/// method of both client types against a loopback server.
+/// The `compile_fail` doctests live in `playflow-test-support` (`src/compile_fail.rs`), each
+/// with a twin that compiles through a server-key client, so a case fails only because the
+/// call does not exist for the key kind; `tests/it/capabilities.rs` calls every listed method
+/// of both client types against a loopback server.
 ///
 /// ```compile_fail
 /// # fn demo(client: playflow::Client<playflow::ClientKey>) {

@@ -1,0 +1,26 @@
+//! The integration tests of `playflow`, one module per concern, linked as one binary (one link
+//! instead of one per file) on the shared `playflow-test-support` crate: its scripted loopback
+//! server, test clients, fixtures and ZIP builder, and the wire tests' spec harness.
+
+mod builds;
+mod builds_upload;
+mod capabilities;
+mod keys;
+mod lobbies_calls;
+mod lobbies_matchmaking;
+mod owned_futures;
+mod redaction;
+#[cfg(feature = "redis")]
+mod redis_limit;
+mod servers;
+mod servers_start;
+mod sse_limits;
+mod sse_parsing;
+mod sse_reconnect;
+mod transport_config;
+mod transport_errors;
+mod transport_rate_limit;
+mod transport_redirect;
+mod transport_retry;
+mod waiter;
+mod wire;

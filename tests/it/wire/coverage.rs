@@ -1,0 +1,97 @@
+//! Every operation of the spec has a wire test. The spec is read at test time, so a refreshed
+//! spec that adds an operation fails here until someone tests it.
+//!
+//! The link is the `start("<operationId>")` call each wire test begins with (see
+//! `playflow_test_support::wire::start`), found in the source of the per-operation test files. Error-path,
+//! forward-compatibility and typed-mock tests do not count: an operation is covered only by a
+//! test that asserts its whole request.
+
+use std::collections::BTreeSet;
+
+use playflow_test_support::wire::operations;
+
+/// The per-operation test files, as compiled.
+const SOURCES: &[(&str, &str)] = &[
+    ("servers.rs", include_str!("servers.rs")),
+    ("builds.rs", include_str!("builds.rs")),
+    ("project.rs", include_str!("project.rs")),
+    ("lobbies.rs", include_str!("lobbies.rs")),
+    ("matchmaking.rs", include_str!("matchmaking.rs")),
+];
+
+/// The operationIds named by `start("...")` outside comments.
+fn tested_operations() -> BTreeSet<String> {
+    const MARKER: &str = "start(\"";
+    let mut ids = BTreeSet::new();
+    for (file, source) in SOURCES {
+        for line in source.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            let mut rest = line;
+            while let Some(at) = rest.find(MARKER) {
+                rest = &rest[at + MARKER.len()..];
+                let end = rest
+                    .find("\")")
+                    .unwrap_or_else(|| panic!("{file}: unterminated marker in `{line}`"));
+                ids.insert(rest[..end].to_owned());
+                rest = &rest[end..];
+            }
+        }
+    }
+    ids
+}
+
+#[test]
+fn every_operation_of_the_spec_has_a_wire_test() {
+    let tested = tested_operations();
+    let untested: Vec<String> = operations()
+        .into_iter()
+        .map(|(id, method, path, _)| (id, method, path))
+        .filter(|(id, ..)| !tested.contains(id))
+        .map(|(id, method, path)| format!("{id} ({} {path})", method.to_uppercase()))
+        .collect();
+    assert!(
+        untested.is_empty(),
+        "operations of openapi/playflow.json without a wire test (add one that begins with \
+         `start(\"<operationId>\")` to tests/it/wire/):\n  {}",
+        untested.join("\n  ")
+    );
+}
+
+#[test]
+fn every_wire_test_names_an_operation_of_the_spec() {
+    let in_spec: BTreeSet<String> = operations().into_iter().map(|(id, ..)| id).collect();
+    assert!(!in_spec.is_empty(), "the spec lists no operation");
+    let unknown: Vec<String> = tested_operations().difference(&in_spec).cloned().collect();
+    assert!(
+        unknown.is_empty(),
+        "wire tests name operations the spec lacks: {unknown:?}"
+    );
+}
+
+/// The operations table the transport traces path templates from names exactly the operations
+/// of the spec, under the run-time names the generated client gives them.
+#[test]
+fn the_operations_table_matches_the_spec_and_the_generated_client() {
+    use playflow::raw::operations::{OPERATIONS, by_name};
+    let generated = include_str!(concat!(env!("OUT_DIR"), "/raw_client.rs"));
+    // Every `OperationInfo { operation_id: "…" }` of the generated client is in the table.
+    let mut names = BTreeSet::new();
+    for chunk in generated.split("operation_id: \"").skip(1) {
+        let name = &chunk[..chunk.find('"').unwrap()];
+        assert!(
+            by_name(name).is_some(),
+            "`{name}` is missing from OPERATIONS"
+        );
+        names.insert(name.to_string());
+    }
+    assert_eq!(names.len(), OPERATIONS.len());
+    // And the table holds the spec's operationIds with their methods and paths.
+    let from_spec: BTreeSet<(String, String, String)> = operations()
+        .into_iter()
+        .map(|(id, method, path, _)| (id, method.to_uppercase(), path))
+        .collect();
+    let from_table: BTreeSet<(String, String, String)> = OPERATIONS
+        .iter()
+        .map(|op| (op.operation_id.into(), op.method.into(), op.path.into()))
+        .collect();
+    assert_eq!(from_table, from_spec);
+}

@@ -1,0 +1,238 @@
+//! Forward compatibility: PlayFlow adds enum values and fields over time. A response carrying
+//! them must still decode, with the new value kept verbatim, and a value the crate does not
+//! know yet can still be sent.
+
+use playflow::raw::enums::{
+    AuthConfigProvider, BuildStatus, BuildType, ComputeSize, LobbyStatus, ServerStatus,
+};
+use playflow::raw::types;
+use serde_json::{Value, json};
+
+use playflow_test_support::wire::{Expect, PLAYER, json, schema_example, start};
+
+/// `example` with `changes` merged in (objects merge key by key, anything else replaces).
+fn with(mut example: Value, changes: Value) -> Value {
+    fn merge(target: &mut Value, changes: Value) {
+        match (target, changes) {
+            (Value::Object(target), Value::Object(changes)) => {
+                for (key, value) in changes {
+                    merge(target.entry(key).or_insert(Value::Null), value);
+                }
+            }
+            (target, changes) => *target = changes,
+        }
+    }
+    merge(&mut example, changes);
+    example
+}
+
+#[tokio::test]
+async fn a_server_in_a_new_status_with_new_fields_decodes() {
+    let wire = start("getServer").await;
+    let body = with(
+        schema_example("Server"),
+        json!({
+            "status": "hibernating",
+            "hibernated_at": "2025-03-14T10:00:00Z",
+            "gpu": { "model": "L4", "count": 1 },
+        }),
+    );
+    let mut body_with_new_port_field = body.clone();
+    body_with_new_port_field["network_ports"][0]["ip_version"] = json!(6);
+    let mock = wire
+        .mock(
+            Expect {
+                path: "/api/v3/servers/s1",
+                query: &[],
+                body: None,
+            },
+            |then| json(then, 200, body_with_new_port_field),
+        )
+        .await;
+    let result = wire.client.get_server().instance_id("s1").send().await;
+    mock.assert_async().await;
+    let server = result
+        .expect("an unknown status and unknown fields still decode")
+        .into_inner();
+    assert_eq!(server.status, ServerStatus::from("hibernating"));
+    assert!(!server.status.is_known());
+    assert!(!server.status.is_known());
+    assert_eq!(server.status.as_str(), "hibernating");
+    assert_eq!(server.name, "ranked-eu-7");
+    assert_eq!(server.network_ports[0].external_port, Some(30001));
+    // Sent back, the value is unchanged.
+    assert_eq!(
+        serde_json::to_value(&server).expect("serializes")["status"],
+        "hibernating"
+    );
+}
+
+#[tokio::test]
+async fn a_completed_lobby_decodes() {
+    let wire = start("getLobby").await;
+    let body = with(
+        schema_example("Lobby"),
+        json!({ "status": "completed", "spectators": [], "players": [
+            { "id": "player-7f3a", "state": null, "isHost": true, "joinedAt": "2025-03-14T09:20:05Z" },
+        ] }),
+    );
+    let mock = wire
+        .mock(
+            Expect {
+                path: "/api/v3/lobbies/casual/l1",
+                query: &[],
+                body: None,
+            },
+            |then| json(then, 200, body),
+        )
+        .await;
+    let result = wire
+        .client
+        .get_lobby()
+        .config("casual")
+        .lobby_id("l1")
+        .send()
+        .await;
+    mock.assert_async().await;
+    let lobby = result
+        .expect("a lobby status added later still decodes")
+        .into_inner();
+    assert_eq!(lobby.status, LobbyStatus::from("completed"));
+    assert!(!lobby.status.is_known());
+    assert_eq!(lobby.players[0].id, "player-7f3a");
+    assert_eq!(lobby.players[0].state, None);
+}
+
+#[tokio::test]
+async fn a_build_of_a_new_type_and_status_decodes() {
+    let wire = start("getBuild").await;
+    let body = with(
+        schema_example("Build"),
+        json!({ "build_type": "unity_cloud", "status": "archived", "size_bytes": 52428800 }),
+    );
+    let mock = wire
+        .mock(
+            Expect {
+                path: "/api/v3/builds/b1",
+                query: &[],
+                body: None,
+            },
+            |then| json(then, 200, body),
+        )
+        .await;
+    let result = wire.client.get_build().build_id("b1").send().await;
+    mock.assert_async().await;
+    let build = result.expect("a new build type still decodes").into_inner();
+    assert_eq!(build.build_type, Some(BuildType::from("unity_cloud")));
+    assert_eq!(build.status, BuildStatus::from("archived"));
+    assert!(!build.status.is_known());
+    assert_eq!(build.version, 12.0);
+}
+
+#[tokio::test]
+async fn project_settings_with_a_new_auth_provider_decode() {
+    let wire = start("getProjectSettings").await;
+    let body = with(
+        schema_example("ProjectSettings"),
+        json!({ "auth_config": { "provider": "epic_games", "client_id": "xyz" }, "billing_plan": "pro" }),
+    );
+    let mock = wire
+        .mock(
+            Expect {
+                path: "/api/v3/projects/settings",
+                query: &[],
+                body: None,
+            },
+            |then| json(then, 200, body),
+        )
+        .await;
+    let result = wire.client.get_project_settings().send().await;
+    mock.assert_async().await;
+    let settings = result
+        .expect("a new auth provider still decodes")
+        .into_inner();
+    assert_eq!(
+        settings.auth_config.provider,
+        Some(AuthConfigProvider::from("epic_games"))
+    );
+    // AuthConfig keeps fields it does not model.
+    assert_eq!(settings.auth_config.extra["client_id"], "xyz");
+}
+
+/// A compute size PlayFlow adds before this crate knows it can already be requested.
+#[tokio::test]
+async fn an_unknown_enum_value_is_sent_verbatim() {
+    let wire = start("startServer").await;
+    let body = wire.example();
+    let mock = wire
+        .mock(
+            Expect {
+                path: "/api/v3/servers/start",
+                query: &[],
+                body: Some(
+                    json!({ "name": "gpu-1", "region": "us-east", "compute_size": "gpu-small" }),
+                ),
+            },
+            |then| json(then, 201, body),
+        )
+        .await;
+    let result = wire
+        .client
+        .start_server()
+        .body(
+            types::StartServerRequest::builder()
+                .name("gpu-1")
+                .region("us-east")
+                .compute_size(ComputeSize::from("gpu-small")),
+        )
+        .send()
+        .await;
+    mock.assert_async().await;
+    result.expect("startServer succeeds");
+}
+
+/// Unknown fields inside the lobby's nested objects are ignored or kept, never fatal.
+#[tokio::test]
+async fn a_lobby_in_matchmaking_with_new_nested_fields_decodes() {
+    let wire = start("getMyLobby").await;
+    let body = with(
+        schema_example("Lobby"),
+        json!({
+            "status": "match_found",
+            "matchmaking": with(
+                schema_example("LobbyMatchmaking"),
+                json!({ "confirmation": { "deadline": "2025-03-14T09:22:15Z", "confirmed": false, "votes": 3 }, "tier": "gold" }),
+            ),
+        }),
+    );
+    let mock = wire
+        .mock(
+            Expect {
+                path: "/api/v3/lobbies/casual/me",
+                query: &[],
+                body: None,
+            },
+            |then| json(then, 200, body),
+        )
+        .await;
+    let result = wire
+        .client
+        .get_my_lobby()
+        .config("casual")
+        .x_player_id(PLAYER)
+        .send()
+        .await;
+    mock.assert_async().await;
+    let lobby = result.expect("new nested fields still decode").into_inner();
+    assert_eq!(lobby.status, LobbyStatus::MatchFound);
+    let matchmaking = lobby.matchmaking.expect("matchmaking");
+    assert_eq!(matchmaking.mode.as_deref(), Some("duo_ranked"));
+    assert_eq!(
+        matchmaking.confirmation.and_then(|c| c.confirmed),
+        Some(false)
+    );
+    assert_eq!(
+        matchmaking.queue_stats.and_then(|q| q.players_searching),
+        Some(18.0)
+    );
+}
