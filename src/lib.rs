@@ -1,6 +1,6 @@
 //! Rust client for the [PlayFlow](https://playflowcloud.com) game-server hosting API.
 //!
-//! PlayFlow hosts multiplayer game servers: upload a server build, start servers in 12 regions,
+//! PlayFlow hosts multiplayer game servers: upload a server build, start servers in its regions,
 //! read their logs and metrics, and run lobbies and matchmaking for players. This crate has two
 //! layers:
 //!
