@@ -424,7 +424,9 @@ async fn event_stream_pings_and_reports_queue_stats() {
 
 #[tokio::test]
 async fn silent_players_and_idle_lobbies_are_dropped() {
-    let emu = emulator(100.0).await;
+    // PlayFlow time moves only by `advance` here (real time at 1×): at 100× the 30 s heartbeat
+    // was 0.3 s of wall time, which a loaded machine spends before the stream opens.
+    let emu = emulator(1.0).await;
     let api = admin(&emu);
     let configs: Vec<types::LobbyConfig> = serde_json::from_value(json!([
         {"name": "watched", "heartbeat": true, "heartbeatTimeout": 30},
