@@ -165,6 +165,9 @@ impl Emulator {
     /// ```
     pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);
+        if let Some(host) = &self.shared.host {
+            host.kill_all();
+        }
         if let Some(mut server) = self.server.take()
             && tokio::time::timeout(Duration::from_secs(5), &mut server)
                 .await
@@ -193,6 +196,13 @@ impl Emulator {
                 })
                 .await;
         });
+        if let Some(host) = &shared.host {
+            eprintln!(
+                "playflow-emulator: servers of ZIP builds run as processes; {}; TLS ports use the certificate {}",
+                host.isolation(),
+                host.certificate_pem_path().display()
+            );
+        }
         let ticker = tokio::spawn(run_ticker(shared.world.clone(), stopped));
         Ok(Emulator {
             shared,
@@ -206,6 +216,9 @@ impl Emulator {
 impl Drop for Emulator {
     fn drop(&mut self) {
         let _ = self.shutdown.send(true);
+        if let Some(host) = &self.shared.host {
+            host.kill_all();
+        }
         if let Some(server) = self.server.take() {
             server.abort();
         }

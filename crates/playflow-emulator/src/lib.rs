@@ -54,8 +54,9 @@ mod api;
 mod config;
 mod emulator;
 mod error;
+mod host;
 mod world;
 
-pub use config::{EmulatorBuilder, LobbyServerLayout, Plan};
+pub use config::{EmulatorBuilder, GameServers, LobbyServerLayout, Plan};
 pub use emulator::Emulator;
 pub use error::EmulatorError;

@@ -1,0 +1,231 @@
+//! `GameServers::Processes`: uploaded ZIP builds run for real (the echo server of
+//! `playflow_runner::echo`), reachable at the reported `host:external_port`, their lifecycle
+//! following the process.
+
+use std::time::{Duration, Instant};
+
+use playflow_emulator::{Emulator, GameServers};
+use serde_json::{Value, json};
+
+const ECHO: &str = env!("CARGO_BIN_EXE_playflow-emulator-echo");
+/// Upper bound of any one wait (wall clock).
+const PATIENCE: Duration = Duration::from_secs(20);
+
+async fn emulator() -> Emulator {
+    Emulator::builder()
+        .game_servers(GameServers::Processes)
+        .build_processing_delay(Duration::ZERO)
+        .launch_timeout(Duration::from_secs(2))
+        .rate_limits(10_000, 10_000)
+        .start()
+        .await
+        .expect("the emulator starts")
+}
+
+struct Api<'e> {
+    emulator: &'e Emulator,
+    http: reqwest::Client,
+}
+
+impl Api<'_> {
+    fn new(emulator: &Emulator) -> Api<'_> {
+        Api {
+            emulator,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.emulator.base_url()))
+            .header("api-key", self.emulator.server_key());
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("the emulator answers");
+        let status = response.status();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "{path}: {status} {body}");
+        body
+    }
+
+    /// Uploads `archive` as build `name` and waits for its processing; returns the build.
+    async fn upload(&self, name: &str, archive: Vec<u8>) -> Value {
+        let url = self
+            .call(
+                reqwest::Method::POST,
+                &format!("/api/v3/builds/upload-url?name={name}"),
+                None,
+            )
+            .await;
+        let put = self
+            .http
+            .put(url["upload_url"].as_str().expect("an upload URL"))
+            .body(archive)
+            .send()
+            .await
+            .expect("upload");
+        assert!(put.status().is_success());
+        let id = url["build_id"].as_str().expect("a build id").to_owned();
+        self.until(&format!("build {id} processed"), async || {
+            let build = self
+                .call(reqwest::Method::GET, &format!("/api/v3/builds/{id}"), None)
+                .await;
+            (build["status"] != "processing" && build["status"] != "uploading").then_some(build)
+        })
+        .await
+    }
+
+    async fn start(&self, build: &str, extra: Value) -> Value {
+        let mut body = json!({"name": "match-1", "region": "eu-west", "version_tag": build});
+        if let (Value::Object(body), Value::Object(extra)) = (&mut body, extra) {
+            body.extend(extra);
+        }
+        self.call(reqwest::Method::POST, "/api/v3/servers/start", Some(body))
+            .await
+    }
+
+    async fn server(&self, id: &str) -> Value {
+        self.call(reqwest::Method::GET, &format!("/api/v3/servers/{id}"), None)
+            .await
+    }
+
+    async fn status_becomes(&self, id: &str, status: &str) -> Value {
+        self.until(&format!("server {id} {status}"), async || {
+            let server = self.server(id).await;
+            (server["status"] == status).then_some(server)
+        })
+        .await
+    }
+
+    async fn log_text(&self, id: &str) -> String {
+        let logs = self
+            .call(
+                reqwest::Method::GET,
+                &format!("/api/v3/servers/{id}/logs?limit=1000"),
+                None,
+            )
+            .await;
+        logs["logs"]
+            .as_array()
+            .map(|lines| {
+                lines
+                    .iter()
+                    .map(|line| line["message"].as_str().unwrap_or_default().to_owned())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default()
+    }
+
+    async fn until<T>(&self, what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
+        let start = Instant::now();
+        loop {
+            if let Some(value) = check().await {
+                return value;
+            }
+            assert!(start.elapsed() < PATIENCE, "timed out waiting for {what}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+fn echo_zip() -> Vec<u8> {
+    let binary = std::fs::read(ECHO).expect("the echo server binary");
+    zip_with(&[("Server.x86_64", &binary)])
+}
+
+fn zip_with(files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().unix_permissions(0o755);
+    for (name, contents) in files {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(contents).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+fn external(server: &Value, name: &str) -> std::net::SocketAddr {
+    let port = server["network_ports"]
+        .as_array()
+        .and_then(|ports| ports.iter().find(|port| port["name"] == name))
+        .unwrap_or_else(|| panic!("port {name} in {server}"));
+    format!(
+        "{}:{}",
+        port["host"].as_str().unwrap(),
+        port["external_port"].as_i64().unwrap()
+    )
+    .parse()
+    .unwrap()
+}
+
+async fn udp_echo(address: std::net::SocketAddr, payload: &[u8]) -> Vec<u8> {
+    let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let mut buffer = [0u8; 1500];
+    for _ in 0..50 {
+        socket.send_to(payload, address).await.unwrap();
+        if let Ok(Ok((size, _))) =
+            tokio::time::timeout(Duration::from_millis(200), socket.recv_from(&mut buffer)).await
+        {
+            return buffer[..size].to_vec();
+        }
+    }
+    panic!("no echo from {address}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn udp_and_tcp_echo_through_the_reported_ports() {
+    let emulator = emulator().await;
+    let api = Api::new(&emulator);
+    assert_eq!(api.upload("echo", echo_zip()).await["status"], "ready");
+    let started = api
+        .start(
+            "echo",
+            json!({
+                "startup_args": "--udp 7777 --tcp 7778",
+                "port_configs": [
+                    {"name": "game", "internal_port": 7777, "protocol": "udp"},
+                    {"name": "admin", "internal_port": 7778, "protocol": "tcp"},
+                ],
+            }),
+        )
+        .await;
+    assert_eq!(started["status"], "launching");
+    let id = started["instance_id"].as_str().unwrap().to_owned();
+    let running = api.status_becomes(&id, "running").await;
+    assert_eq!(external(&running, "game"), external(&started, "game"));
+    assert_eq!(udp_echo(external(&running, "game"), b"ping").await, b"ping");
+
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut tcp = tokio::net::TcpStream::connect(external(&running, "admin"))
+        .await
+        .unwrap();
+    tcp.write_all(b"hello").await.unwrap();
+    let mut back = [0u8; 5];
+    tcp.read_exact(&mut back).await.unwrap();
+    assert_eq!(&back, b"hello");
+
+    let logs = api.log_text(&id).await;
+    assert!(
+        logs.contains("echo server: listening on udp 7777"),
+        "{logs}"
+    );
+
+    api.call(
+        reqwest::Method::DELETE,
+        &format!("/api/v3/servers/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(api.server(&id).await["status"], "stopped");
+    api.until("the game port closed", async || {
+        tcp_refused(external(&running, "admin")).await.then_some(())
+    })
+    .await;
+}
+
+async fn tcp_refused(address: std::net::SocketAddr) -> bool {
+    tokio::net::TcpStream::connect(address).await.is_err()
+}
