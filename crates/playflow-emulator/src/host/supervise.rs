@@ -59,6 +59,8 @@ pub(super) async fn supervise(
                     {
                         record.log(now, "info", format!("Game process listening on its ports after {} ms", after.as_millis()));
                         record.become_running(now);
+                        let usage = server.cpu_and_memory();
+                        record.samples.push((now, 0.0, mib(usage.memory_bytes)));
                     }
                 }),
                 Some(Event::Log { stream, line, .. }) => world.with(|world, now| {
@@ -128,7 +130,7 @@ pub(super) async fn supervise(
                         if record.samples.len() >= MAX_SAMPLES {
                             record.samples.remove(0);
                         }
-                        record.samples.push((now, cpu, usage.memory_bytes as f64 / (1024.0 * 1024.0)));
+                        record.samples.push((now, cpu, mib(usage.memory_bytes)));
                     }
                 });
             }
@@ -141,4 +143,8 @@ fn status_text(status: Option<playflow_runner::Exit>) -> String {
         Some(status) => status.to_string(),
         None => "ended".to_owned(),
     }
+}
+
+fn mib(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
 }

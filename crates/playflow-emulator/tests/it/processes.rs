@@ -212,6 +212,18 @@ async fn udp_and_tcp_echo_through_the_reported_ports() {
         logs.contains("echo server: listening on udp 7777"),
         "{logs}"
     );
+    // The process's own memory, not the simulation's wave.
+    let metrics = api
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v3/servers/{id}/metrics?period=5m&step=15s"),
+            None,
+        )
+        .await;
+    let memory = metrics["memory"][0]["value"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{metrics}"));
+    assert!(memory > 0.0 && memory < 200.0, "{metrics}");
 
     api.call(
         reqwest::Method::DELETE,
@@ -228,4 +240,219 @@ async fn udp_and_tcp_echo_through_the_reported_ports() {
 
 async fn tcp_refused(address: std::net::SocketAddr) -> bool {
     tokio::net::TcpStream::connect(address).await.is_err()
+}
+
+async fn echo_build(api: &Api<'_>) {
+    assert_eq!(api.upload("echo", echo_zip()).await["status"], "ready");
+}
+
+fn id_of(server: &Value) -> String {
+    server["instance_id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_on_the_same_internal_port_each_answer_at_their_own_port() {
+    let emulator = emulator().await;
+    let api = Api::new(&emulator);
+    echo_build(&api).await;
+    let first = id_of(&api.start("echo", json!({})).await);
+    let second = id_of(&api.start("echo", json!({})).await);
+    let first = api.status_becomes(&first, "running").await;
+    let second = api.status_becomes(&second, "running").await;
+    assert_ne!(external(&first, "game"), external(&second, "game"));
+    assert_eq!(udp_echo(external(&first, "game"), b"one").await, b"one");
+    assert_eq!(udp_echo(external(&second, "game"), b"two").await, b"two");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_stops_the_server_with_its_last_log_lines() {
+    let emulator = emulator().await;
+    let api = Api::new(&emulator);
+    echo_build(&api).await;
+    let id = id_of(
+        &api.start(
+            "echo",
+            json!({"startup_args": "--udp 7777 --crash-after-ms 300"}),
+        )
+        .await,
+    );
+    api.status_becomes(&id, "running").await;
+    let stopped = api.status_becomes(&id, "stopped").await;
+    assert_eq!(stopped["network_ports"], json!([]));
+    let logs = api.log_text(&id).await;
+    assert!(logs.contains("fatal error: crashing on purpose"), "{logs}");
+    assert!(logs.contains("exited with code 3"), "{logs}");
+    assert!(logs.contains("PROCESS_EXITED"), "{logs}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_restart_starts_the_process_again() {
+    let emulator = emulator().await;
+    let api = Api::new(&emulator);
+    echo_build(&api).await;
+    let id = id_of(
+        &api.start(
+            "echo",
+            json!({"startup_args": "--udp 7777 --crash-after-ms 300", "auto_restart": true}),
+        )
+        .await,
+    );
+    api.until("a restart after the crash", async || {
+        let logs = api.log_text(&id).await;
+        (logs.matches("restarting it (auto_restart)").count() >= 1
+            && logs.matches("listening on udp 7777").count() >= 2)
+            .then_some(())
+    })
+    .await;
+    assert_ne!(api.server(&id).await["status"], "stopped");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ttl_stops_the_process() {
+    let emulator = emulator().await;
+    let api = Api::new(&emulator);
+    echo_build(&api).await;
+    let running = api.start("echo", json!({"ttl": 60})).await;
+    let id = id_of(&running);
+    let running = api.status_becomes(&id, "running").await;
+    let game = external(&running, "game");
+    assert_eq!(udp_echo(game, b"before").await, b"before");
+    emulator.advance(Duration::from_secs(61));
+    api.status_becomes(&id, "stopped").await;
+    api.until("the process ended", async || {
+        api.log_text(&id)
+            .await
+            .contains("Game process killed by signal")
+            .then_some(())
+    })
+    .await;
+    assert!(api.log_text(&id).await.contains("TTL_EXPIRED"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stop_while_launching_and_a_launch_timeout() {
+    let emulator = emulator().await;
+    let api = Api::new(&emulator);
+    echo_build(&api).await;
+    let stuck = id_of(
+        &api.start("echo", json!({"startup_args": "--no-bind"}))
+            .await,
+    );
+    let stopped_early = id_of(
+        &api.start("echo", json!({"startup_args": "--no-bind"}))
+            .await,
+    );
+    assert_eq!(api.server(&stopped_early).await["status"], "launching");
+    api.call(
+        reqwest::Method::DELETE,
+        &format!("/api/v3/servers/{stopped_early}"),
+        None,
+    )
+    .await;
+    assert_eq!(api.server(&stopped_early).await["status"], "stopped");
+    // The launch timeout is 2 s.
+    api.status_becomes(&stuck, "stopped").await;
+    let logs = api.log_text(&stuck).await;
+    assert!(
+        logs.contains("did not listen on all its ports within 2 s"),
+        "{logs}"
+    );
+    assert!(logs.contains("LAUNCH_TIMEOUT"), "{logs}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_build_whose_executable_is_missing_or_cannot_run_fails() {
+    let emulator = emulator().await;
+    let api = Api::new(&emulator);
+    let missing = api
+        .upload("missing", zip_with(&[("game.x86_64", b"#!/bin/sh\n")]))
+        .await;
+    assert_eq!(missing["status"], "failed");
+    build_log_says(&api, &missing, "executable `Server.x86_64` not found").await;
+    // Neither a script nor a program: the kernel could not run it.
+    let garbage = api
+        .upload("garbage", zip_with(&[("Server.x86_64", b"not a program")]))
+        .await;
+    assert_eq!(garbage["status"], "failed");
+    build_log_says(&api, &garbage, "`Server.x86_64` cannot be run").await;
+}
+
+/// Waits until the build's log holds `needle` (its lines are dated a millisecond apart, so
+/// the last ones become visible just after the status).
+async fn build_log_says(api: &Api<'_>, build: &Value, needle: &str) {
+    let id = build["build_id"].as_str().unwrap();
+    api.until(
+        &format!("`{needle}` in the log of build {id}"),
+        async || {
+            let log = api
+                .call(
+                    reqwest::Method::GET,
+                    &format!("/api/v3/builds/{id}/logs"),
+                    None,
+                )
+                .await
+                .to_string();
+            log.contains(needle).then_some(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn docker_image_builds_end_stopped_saying_why() {
+    let emulator = emulator().await;
+    let api = Api::new(&emulator);
+    api.call(
+        reqwest::Method::POST,
+        "/api/v3/builds/docker-image",
+        Some(json!({"name": "image", "image_url": "ghcr.io/acme/arena:1.0"})),
+    )
+    .await;
+    emulator.advance(Duration::from_secs(600));
+    let id = id_of(&api.start("image", json!({})).await);
+    api.status_becomes(&id, "stopped").await;
+    assert!(
+        api.log_text(&id)
+            .await
+            .contains("Docker-image builds are not run")
+    );
+}
+
+/// Whether a process with this id is alive (and not a zombie).
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        !stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z')
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_the_emulator_ends_its_game_processes() {
+    let emulator = emulator().await;
+    let api = Api::new(&emulator);
+    echo_build(&api).await;
+    let id = id_of(&api.start("echo", json!({})).await);
+    api.status_becomes(&id, "running").await;
+    let logs = api.log_text(&id).await;
+    let pid: u32 = logs
+        .split("Game process ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|pid| pid.parse().ok())
+        .unwrap_or_else(|| panic!("a pid in {logs}"));
+    assert!(alive(pid));
+    drop(api);
+    drop(emulator);
+    let start = Instant::now();
+    while alive(pid) {
+        assert!(
+            start.elapsed() < PATIENCE,
+            "game process {pid} outlived the emulator"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }

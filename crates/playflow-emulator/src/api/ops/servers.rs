@@ -299,7 +299,31 @@ pub(crate) async fn metrics(State(shared): State<Arc<Shared>>, call: Call) -> Ap
         ] {
             series.insert(name.to_owned(), Value::Array(Vec::new()));
         }
-        if let Some(started) = server.started_at {
+        if server.process || !server.samples.is_empty() {
+            // A real process: its sampled CPU and memory, the last sample of each step; the
+            // emulator measures nothing else (network, load, connections stay empty).
+            let from = now - TimeDelta::seconds(period);
+            let mut last_bucket = None;
+            let mut kept: Vec<&(DateTime<chrono::Utc>, f64, f64)> = Vec::new();
+            for sample in server.samples.iter().filter(|sample| sample.0 > from) {
+                let bucket = sample.0.timestamp().div_euclid(step);
+                if last_bucket == Some(bucket) {
+                    kept.pop();
+                }
+                last_bucket = Some(bucket);
+                kept.push(sample);
+            }
+            for (name, pick) in [("cpu", 1usize), ("memory", 2)] {
+                let points = kept
+                    .iter()
+                    .map(|(at, cpu, memory)| {
+                        let value = if pick == 1 { *cpu } else { *memory };
+                        json!({"timestamp": iso(*at), "value": (value * 100.0).round() / 100.0})
+                    })
+                    .collect();
+                series.insert(name.to_owned(), Value::Array(points));
+            }
+        } else if let Some(started) = server.started_at {
             let end = server.stopped_at.unwrap_or(now).min(now);
             let from = (now - TimeDelta::seconds(period)).max(started);
             let first = from.timestamp().div_euclid(step) * step + step;

@@ -263,6 +263,17 @@ fn unpack(
     mut verdict: Verdict,
 ) -> Verdict {
     match host.unpack(build_id, archive, executable) {
+        Ok(build) if !runnable(build.executable()) => {
+            verdict.ready = false;
+            verdict.lines.push((
+                "error",
+                format!(
+                    "error: executable `{executable}` cannot be run: it is neither a Linux program \
+                     (ELF) nor a script starting with #!"
+                ),
+            ));
+            verdict
+        }
         Ok(_) => {
             verdict
                 .lines
@@ -275,6 +286,15 @@ fn unpack(
             verdict
         }
     }
+}
+
+/// Whether the kernel can execute the file: an ELF program or a `#!` script (the first bytes).
+fn runnable(path: &FsPath) -> bool {
+    use std::io::Read as _;
+    let mut head = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut file| file.read_exact(&mut head))
+        .is_ok_and(|()| head == *b"\x7fELF" || head.starts_with(b"#!"))
 }
 
 /// Opens the archive as a ZIP and looks for the executable (blocking: run off the runtime).
