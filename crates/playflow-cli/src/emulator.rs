@@ -37,7 +37,15 @@ fn banner(emulator: &Emulator) -> String {
          server key:  {server}\n\
          client key:  {client}\n\
          time scale:  {scale}x\n\
-         export PLAYFLOW_BASE_URL={url} PLAYFLOW_API_KEY={server}",
+         export PLAYFLOW_BASE_URL={url} PLAYFLOW_API_KEY={server}\n\
+         game servers: {servers}",
+        servers = match (emulator.isolation(), emulator.certificate_pem_path()) {
+            (Some(isolation), Some(pem)) => format!(
+                "uploaded ZIP builds run as processes; {isolation}; TLS certificate {}",
+                pem.display()
+            ),
+            _ => "simulated (nothing listens on their ports)".to_owned(),
+        },
         url = emulator.base_url(),
         server = emulator.server_key(),
         client = emulator.client_key(),

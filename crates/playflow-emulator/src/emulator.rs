@@ -152,6 +152,59 @@ impl Emulator {
         self.shared.config.time_scale
     }
 
+    /// How servers run here ([`EmulatorBuilder::game_servers`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), playflow_emulator::EmulatorError> {
+    /// let emulator = playflow_emulator::Emulator::start().await?;
+    /// assert_eq!(emulator.game_servers(), playflow_emulator::GameServers::Simulated);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn game_servers(&self) -> crate::GameServers {
+        self.shared.config.game_servers
+    }
+
+    /// With [`GameServers::Processes`](crate::GameServers::Processes): how game processes are
+    /// isolated from each other on this machine (own network namespaces, or a shared host
+    /// network where two servers on one internal port conflict), in a sentence. `None` when
+    /// servers are simulated.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), playflow_emulator::EmulatorError> {
+    /// let emulator = playflow_emulator::Emulator::start().await?;
+    /// assert!(emulator.isolation().is_none());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn isolation(&self) -> Option<String> {
+        self.shared
+            .host
+            .as_ref()
+            .map(|host| host.isolation().to_string())
+    }
+
+    /// With [`GameServers::Processes`](crate::GameServers::Processes): the PEM file of the
+    /// self-signed certificate that `tls_enabled` ports present (it names `localhost` and
+    /// `127.0.0.1`), for game clients to trust.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), playflow_emulator::EmulatorError> {
+    /// let emulator = playflow_emulator::Emulator::start().await?;
+    /// assert!(emulator.certificate_pem_path().is_none());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn certificate_pem_path(&self) -> Option<&std::path::Path> {
+        self.shared
+            .host
+            .as_ref()
+            .map(|host| host.certificate_pem_path())
+    }
+
     /// Stops accepting requests, ends open event streams and waits (up to 5 seconds) for the
     /// server to finish. The emulator's temporary upload folder is removed.
     ///
