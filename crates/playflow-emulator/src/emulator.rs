@@ -250,6 +250,7 @@ impl Emulator {
                 .await;
         });
         if let Some(host) = &shared.host {
+            tokio::spawn(host.clone().follow(shared.world.clone(), stopped.clone()));
             eprintln!(
                 "playflow-emulator: servers of ZIP builds run as processes; {}; TLS ports use the certificate {}",
                 host.isolation(),

@@ -148,10 +148,21 @@ impl GameHost {
                 return false;
             };
             ports.release(&record.ports);
-            for (port, bound) in record.ports.iter_mut().zip(server.ports()) {
-                port.external_port = Some(i64::from(bound.external.port()));
-                port.host = Some(bound.external.ip().to_string());
-            }
+            record.ports = server
+                .ports()
+                .iter()
+                .map(|bound| types::NetworkPort {
+                    external_port: Some(i64::from(bound.external.port())),
+                    host: Some(bound.external.ip().to_string()),
+                    internal_port: Some(i64::from(bound.internal_port)),
+                    name: Some(bound.name.clone()),
+                    protocol: Some(match bound.protocol {
+                        Protocol::Tcp => PortProtocol::Tcp,
+                        _ => PortProtocol::Udp,
+                    }),
+                    tls_enabled: Some(bound.tls),
+                })
+                .collect();
             record.log(
                 now,
                 "info",
@@ -174,6 +185,26 @@ impl GameHost {
         let mut supervisors = self.supervisors.lock().unwrap_or_else(|e| e.into_inner());
         supervisors.retain(|task| !task.is_finished());
         supervisors.push(task.abort_handle());
+    }
+
+    /// Starts the processes of servers the world started itself (lobby and matchmaking starts),
+    /// until `stopped` turns true.
+    pub(crate) async fn follow(
+        self: Arc<Self>,
+        world: Arc<LiveWorld>,
+        mut stopped: tokio::sync::watch::Receiver<bool>,
+    ) {
+        let mut interval = tokio::time::interval(Duration::from_millis(10));
+        loop {
+            tokio::select! {
+                _ = interval.tick() => {
+                    for id in world.with(|world, _| std::mem::take(&mut world.to_launch)) {
+                        tokio::spawn(self.launch(&world, &id));
+                    }
+                }
+                _ = stopped.wait_for(|stopped| *stopped) => break,
+            }
+        }
     }
 
     /// Kills every game process at once (the supervisors own them; aborting drops them).

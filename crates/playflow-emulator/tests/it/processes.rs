@@ -456,3 +456,39 @@ async fn dropping_the_emulator_ends_its_game_processes() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn matched_players_both_reach_the_started_game_server() {
+    use playflow::{Client, ClientKey};
+    let emulator = emulator().await;
+    let api = Api::new(&emulator);
+    // The `default` lobby configuration runs build `default`.
+    assert_eq!(api.upload("default", echo_zip()).await["status"], "ready");
+    let game: Client<ClientKey> = Client::builder(ClientKey::new(emulator.client_key()).unwrap())
+        .base_url(emulator.base_url())
+        .build()
+        .unwrap();
+    let lobbies = game.lobbies("default");
+    let (carol, dave) = (lobbies.player("carol"), lobbies.player("dave"));
+    carol.create("carol's").send().await.unwrap();
+    dave.create("dave's").send().await.unwrap();
+    let search = |player: &playflow::lobbies::PlayerLobby<'_, ClientKey>| {
+        player
+            .find_match("1v1")
+            .poll_interval(Duration::from_millis(50))
+            .max_wait(PATIENCE)
+    };
+    let (carol_match, dave_match) = tokio::join!(search(&carol), search(&dave));
+    let (carol_match, dave_match) = (carol_match.unwrap(), dave_match.unwrap());
+    assert_eq!(carol_match.instance_id(), dave_match.instance_id());
+    let id = carol_match.instance_id().unwrap().to_owned();
+    api.status_becomes(&id, "running").await;
+    for (player, found) in [("carol", &carol_match), ("dave", &dave_match)] {
+        let endpoint = found.endpoints.first().expect("an endpoint");
+        let address = format!("{}:{}", endpoint.host, endpoint.port)
+            .parse()
+            .unwrap();
+        let hello = format!("{player} is here");
+        assert_eq!(udp_echo(address, hello.as_bytes()).await, hello.as_bytes());
+    }
+}
