@@ -492,3 +492,36 @@ async fn matched_players_both_reach_the_started_game_server() {
         assert_eq!(udp_echo(address, hello.as_bytes()).await, hello.as_bytes());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_replaces_the_process() {
+    let emulator = emulator().await;
+    let api = Api::new(&emulator);
+    echo_build(&api).await;
+    let id = id_of(&api.start("echo", json!({})).await);
+    let before = external(&api.status_becomes(&id, "running").await, "game");
+    assert_eq!(udp_echo(before, b"first").await, b"first");
+    let restarted = api
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/v3/servers/{id}/restart"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(restarted["status"], "launching");
+    let after = external(&api.status_becomes(&id, "running").await, "game");
+    assert_eq!(udp_echo(after, b"second").await, b"second");
+    let logs = api.log_text(&id).await;
+    let pids: Vec<u32> = logs
+        .lines()
+        .filter_map(|line| line.strip_prefix("Game process ")?.strip_suffix(" started"))
+        .map(|pid| pid.parse().unwrap())
+        .collect();
+    assert_eq!(pids.len(), 2, "{logs}");
+    assert_ne!(pids[0], pids[1]);
+    api.until("the first process ended", async || {
+        (!alive(pids[0])).then_some(())
+    })
+    .await;
+    assert!(alive(pids[1]));
+}
