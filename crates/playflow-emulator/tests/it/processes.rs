@@ -525,3 +525,49 @@ async fn a_restart_replaces_the_process() {
     .await;
     assert!(alive(pids[1]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_ports_are_served_with_the_emulator_certificate() {
+    use rustls::pki_types::pem::PemObject as _;
+    use rustls::pki_types::{CertificateDer, ServerName};
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let emulator = emulator().await;
+    let api = Api::new(&emulator);
+    echo_build(&api).await;
+    let id = id_of(
+        &api.start(
+            "echo",
+            json!({
+                "startup_args": "--tcp 8443",
+                "port_configs": [{"name": "secure", "internal_port": 8443, "protocol": "tcp", "tls_enabled": true}],
+            }),
+        )
+        .await,
+    );
+    let running = api.status_becomes(&id, "running").await;
+    let mut roots = rustls::RootCertStore::empty();
+    let pem = emulator
+        .certificate_pem_path()
+        .expect("a certificate in process mode");
+    roots
+        .add(CertificateDer::from_pem_file(pem).unwrap())
+        .unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+    let tcp = tokio::net::TcpStream::connect(external(&running, "secure"))
+        .await
+        .unwrap();
+    let mut tls = connector
+        .connect(ServerName::try_from("localhost").unwrap(), tcp)
+        .await
+        .expect("a TLS handshake with the emulator's certificate");
+    tls.write_all(b"secret").await.unwrap();
+    let mut back = [0u8; 6];
+    tls.read_exact(&mut back).await.unwrap();
+    assert_eq!(&back, b"secret");
+}
