@@ -208,6 +208,10 @@ pub struct EmulatorArgs {
     /// server launch, TTLs).
     #[arg(long, default_value_t = 1.0)]
     pub time_scale: f64,
+    /// Simulate game servers (nothing listens on their ports) instead of running the uploaded
+    /// ZIP builds as processes.
+    #[arg(long)]
+    pub simulate: bool,
 }
 
 /// `--wait` and how to wait.

@@ -2,16 +2,22 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 
-use playflow_emulator::{Emulator, EmulatorError};
+use playflow_emulator::{Emulator, EmulatorError, GameServers};
 
 use crate::args::EmulatorArgs;
 use crate::failure::{Exit, Failure, Outcome};
 
-/// Starts the emulator, prints where it listens and its keys, and runs until Ctrl-C.
+/// Starts the emulator (running uploaded ZIP builds as processes unless `--simulate`), prints
+/// where it listens and its keys, and runs until Ctrl-C, which ends every game process.
 pub async fn run(args: EmulatorArgs) -> Outcome {
     let emulator = Emulator::builder()
         .bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)))
         .time_scale(args.time_scale)
+        .game_servers(if args.simulate {
+            GameServers::Simulated
+        } else {
+            GameServers::Processes
+        })
         .start()
         .await
         .map_err(|error| explain(error, args.port))?;
@@ -31,7 +37,15 @@ fn banner(emulator: &Emulator) -> String {
          server key:  {server}\n\
          client key:  {client}\n\
          time scale:  {scale}x\n\
-         export PLAYFLOW_BASE_URL={url} PLAYFLOW_API_KEY={server}",
+         export PLAYFLOW_BASE_URL={url} PLAYFLOW_API_KEY={server}\n\
+         game servers: {servers}",
+        servers = match (emulator.isolation(), emulator.certificate_pem_path()) {
+            (Some(isolation), Some(pem)) => format!(
+                "uploaded ZIP builds run as processes; {isolation}; TLS certificate {}",
+                pem.display()
+            ),
+            _ => "simulated (nothing listens on their ports)".to_owned(),
+        },
         url = emulator.base_url(),
         server = emulator.server_key(),
         client = emulator.client_key(),

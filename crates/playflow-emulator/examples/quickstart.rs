@@ -1,13 +1,16 @@
 //! The whole PlayFlow journey through `playflow::Client`: make a server ZIP, upload it with a
 //! progress bar, wait until the build is ready, start a server, wait until it runs, print its
-//! address, list servers, read its logs, stop it.
+//! address, send it a UDP packet and print the echo, list servers, read its logs, stop it.
 //!
 //! ```sh
 //! cargo run -p playflow-emulator --example quickstart
 //! ```
 //!
 //! Without `PLAYFLOW_API_KEY` it runs against a local emulator started in this process (time
-//! runs 60× faster there, so minutes of build processing take a second). With
+//! runs 60× faster there, so minutes of build processing take a second) that runs game servers
+//! for real (`GameServers::Processes`): the ZIP's `Server.x86_64` is this very program, which
+//! becomes the tiny UDP echo server of `playflow_runner::echo` when started with
+//! `PLAYFLOW_QUICKSTART_ECHO=1` (so no second binary needs building). With
 //! `PLAYFLOW_API_KEY=pf_…` it runs against PlayFlow itself (or `PLAYFLOW_BASE_URL`), and
 //! uploads the ZIP given as first argument, or a placeholder one: PlayFlow accepts it, but
 //! your server binary is what actually runs.
@@ -22,7 +25,10 @@ use playflow::builds::BuildOutcome;
 use playflow::model::ComputeSize;
 use playflow::servers::{ServerOutcome, StopOutcome};
 use playflow::{Client, Region, ServerKey};
-use playflow_emulator::Emulator;
+use playflow_emulator::{Emulator, GameServers};
+
+/// Set (through the server's `environment_variables`) when this program runs as the game server.
+const ECHO_ROLE: &str = "PLAYFLOW_QUICKSTART_ECHO";
 
 /// PlayFlow time runs this many times faster in the emulator.
 const EMULATOR_TIME_SCALE: f64 = 60.0;
@@ -39,8 +45,22 @@ struct Target {
     description: String,
 }
 
+impl Target {
+    fn local(&self) -> bool {
+        self._emulator.is_some()
+    }
+}
+
 #[tokio::main]
 async fn main() {
+    if std::env::var_os(ECHO_ROLE).is_some() {
+        // Started by the emulator as the build's game server: echo on the ports in the args.
+        if let Err(error) = playflow_runner::echo::serve(std::env::args().skip(1)) {
+            eprintln!("echo server: {error}");
+            std::process::exit(1);
+        }
+        return;
+    }
     if let Err(error) = run().await {
         eprintln!("\nerror: {error}");
         std::process::exit(1);
@@ -57,6 +77,7 @@ async fn run() -> Result<(), BoxError> {
     let dir = tempfile::tempdir()?;
     let archive = match std::env::args_os().nth(1) {
         Some(path) => PathBuf::from(path),
+        None if target.local() => make_echo_zip(dir.path())?,
         None => make_server_zip(dir.path())?,
     };
     let size = std::fs::metadata(&archive)?.len();
@@ -101,14 +122,17 @@ async fn run() -> Result<(), BoxError> {
     );
 
     // 4. Start a server from it, 5. and wait until it runs.
-    let server = client
+    let mut start = client
         .servers()
         .start("quickstart-1", Region::US_EAST)
         .compute_size(ComputeSize::Small)
         .version_tag("quickstart")
-        .ttl(Duration::from_secs(600))
-        .send()
-        .await?;
+        .ttl(Duration::from_secs(600));
+    if target.local() {
+        start = start.env(ECHO_ROLE, "1");
+    }
+    let start_sent = Instant::now();
+    let server = start.send().await?;
     println!(
         "4. server started  {} in {} ({})",
         server.instance_id,
@@ -123,13 +147,45 @@ async fn run() -> Result<(), BoxError> {
         ServerOutcome::Running(server) => server,
         other => return Err(format!("the server is not running: {:?}", other.status()).into()),
     };
-    println!("5. server running  connect to:");
+    let start_to_running = start_sent.elapsed();
+    println!(
+        "5. server running  after {:.0} ms; connect to:",
+        start_to_running.as_secs_f64() * 1000.0
+    );
     for endpoint in server.endpoints().iter() {
         let protocol = endpoint.protocol.as_ref().map_or("?", |p| p.as_str());
         println!(
             "     {:<8} {} ({protocol})",
             endpoint.name,
             endpoint.address()
+        );
+    }
+
+    // 5b. Against the emulator the game server really runs: one datagram there and back.
+    if target.local()
+        && let Some(game) = server.endpoints().iter().find(|e| e.name == "game")
+    {
+        let address = game.address();
+        let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await?;
+        let sent = Instant::now();
+        let mut buffer = [0u8; 512];
+        let mut echo = None;
+        for _ in 0..20 {
+            socket
+                .send_to(b"hello from the quickstart", &address)
+                .await?;
+            if let Ok(received) =
+                tokio::time::timeout(Duration::from_millis(250), socket.recv(&mut buffer)).await
+            {
+                echo = Some(received?);
+                break;
+            }
+        }
+        let size = echo.ok_or_else(|| format!("no echo from the game server at {address}"))?;
+        println!(
+            "   echo from {address}: {:?} ({:.1} ms)",
+            String::from_utf8_lossy(&buffer[..size]),
+            sent.elapsed().as_secs_f64() * 1000.0
         );
     }
 
@@ -196,6 +252,7 @@ async fn target() -> Result<Target, BoxError> {
     }
     let emulator = Emulator::builder()
         .time_scale(EMULATOR_TIME_SCALE)
+        .game_servers(GameServers::Processes)
         .start()
         .await?;
     let client = Client::builder(ServerKey::new(emulator.server_key())?)
@@ -211,6 +268,21 @@ async fn target() -> Result<Target, BoxError> {
         _emulator: Some(emulator),
         poll: Some((Duration::from_millis(200), Duration::from_millis(500))),
     })
+}
+
+/// The emulator's archive: this program as `Server.x86_64` (it echoes UDP when started with
+/// `PLAYFLOW_QUICKSTART_ECHO=1`, see `main`).
+fn make_echo_zip(dir: &Path) -> Result<PathBuf, BoxError> {
+    let path = dir.join("server.zip");
+    let myself = std::fs::read(std::env::current_exe()?)?;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path)?);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .unix_permissions(0o755);
+    zip.start_file("Server.x86_64", options)?;
+    zip.write_all(&myself)?;
+    zip.finish()?;
+    Ok(path)
 }
 
 /// A small server archive: `Server.x86_64` (PlayFlow's default executable path) and some data.

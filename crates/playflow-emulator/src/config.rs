@@ -43,6 +43,8 @@ pub struct EmulatorBuilder {
     pub(crate) bind: SocketAddr,
     pub(crate) server_key: Option<String>,
     pub(crate) client_key: Option<String>,
+    pub(crate) game_servers: GameServers,
+    pub(crate) launch_timeout: Duration,
 }
 
 impl Default for EmulatorBuilder {
@@ -61,6 +63,8 @@ impl Default for EmulatorBuilder {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             server_key: None,
             client_key: None,
+            game_servers: GameServers::Simulated,
+            launch_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -196,6 +200,32 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Whether servers of ZIP builds run the uploaded game for real (default
+    /// [`GameServers::Simulated`]: fast and without processes, for unit tests).
+    ///
+    /// ```
+    /// use playflow_emulator::GameServers;
+    /// let builder = playflow_emulator::Emulator::builder().game_servers(GameServers::Processes);
+    /// # let _ = builder;
+    /// ```
+    pub fn game_servers(mut self, mode: GameServers) -> Self {
+        self.game_servers = mode;
+        self
+    }
+
+    /// With [`GameServers::Processes`]: how long (wall clock) a game process may take to listen
+    /// on all its ports before its server is stopped with `LAUNCH_TIMEOUT` (default 60 s).
+    ///
+    /// ```
+    /// let builder = playflow_emulator::Emulator::builder()
+    ///     .launch_timeout(std::time::Duration::from_secs(20));
+    /// # let _ = builder;
+    /// ```
+    pub fn launch_timeout(mut self, timeout: Duration) -> Self {
+        self.launch_timeout = timeout;
+        self
+    }
+
     pub(crate) fn check(&self) -> Result<(), EmulatorError> {
         let refuse = |message: String| Err(EmulatorError::Config(message));
         if !(self.time_scale.is_finite() && self.time_scale > 0.0 && self.time_scale <= 1e6) {
@@ -264,6 +294,7 @@ impl std::fmt::Debug for EmulatorBuilder {
             .field("bind", &self.bind)
             .field("server_key", &self.server_key.as_ref().map(|_| "<set>"))
             .field("client_key", &self.client_key.as_ref().map(|_| "<set>"))
+            .field("game_servers", &self.game_servers)
             .finish()
     }
 }
@@ -297,4 +328,24 @@ pub enum LobbyServerLayout {
     Compact,
     /// The full server object in snake_case, as `getServer` returns it.
     Full,
+}
+
+/// What a started server is: a simulation, or the build's game server running as a process.
+///
+/// ```
+/// use playflow_emulator::GameServers;
+/// assert_ne!(GameServers::Simulated, GameServers::Processes);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum GameServers {
+    /// Servers follow the configured delays and nothing listens on their ports (the default).
+    #[default]
+    Simulated,
+    /// Servers of ZIP builds run the build's executable as a child process (own process group,
+    /// own network namespace where the machine allows), with its ports relayed from the reported
+    /// `127.0.0.1:external_port`; its lifecycle, logs and metrics follow the process. Builds are
+    /// unpacked (and checked) when their upload is processed. Docker-image builds are not run:
+    /// their servers end `stopped` with a log line saying why.
+    Processes,
 }

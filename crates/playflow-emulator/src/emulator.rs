@@ -152,6 +152,59 @@ impl Emulator {
         self.shared.config.time_scale
     }
 
+    /// How servers run here ([`EmulatorBuilder::game_servers`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), playflow_emulator::EmulatorError> {
+    /// let emulator = playflow_emulator::Emulator::start().await?;
+    /// assert_eq!(emulator.game_servers(), playflow_emulator::GameServers::Simulated);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn game_servers(&self) -> crate::GameServers {
+        self.shared.config.game_servers
+    }
+
+    /// With [`GameServers::Processes`](crate::GameServers::Processes): how game processes are
+    /// isolated from each other on this machine (own network namespaces, or a shared host
+    /// network where two servers on one internal port conflict), in a sentence. `None` when
+    /// servers are simulated.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), playflow_emulator::EmulatorError> {
+    /// let emulator = playflow_emulator::Emulator::start().await?;
+    /// assert!(emulator.isolation().is_none());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn isolation(&self) -> Option<String> {
+        self.shared
+            .host
+            .as_ref()
+            .map(|host| host.isolation().to_string())
+    }
+
+    /// With [`GameServers::Processes`](crate::GameServers::Processes): the PEM file of the
+    /// self-signed certificate that `tls_enabled` ports present (it names `localhost` and
+    /// `127.0.0.1`), for game clients to trust.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), playflow_emulator::EmulatorError> {
+    /// let emulator = playflow_emulator::Emulator::start().await?;
+    /// assert!(emulator.certificate_pem_path().is_none());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn certificate_pem_path(&self) -> Option<&std::path::Path> {
+        self.shared
+            .host
+            .as_ref()
+            .map(|host| host.certificate_pem_path())
+    }
+
     /// Stops accepting requests, ends open event streams and waits (up to 5 seconds) for the
     /// server to finish. The emulator's temporary upload folder is removed.
     ///
@@ -165,6 +218,9 @@ impl Emulator {
     /// ```
     pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);
+        if let Some(host) = &self.shared.host {
+            host.kill_all();
+        }
         if let Some(mut server) = self.server.take()
             && tokio::time::timeout(Duration::from_secs(5), &mut server)
                 .await
@@ -193,6 +249,14 @@ impl Emulator {
                 })
                 .await;
         });
+        if let Some(host) = &shared.host {
+            tokio::spawn(host.clone().follow(shared.world.clone(), stopped.clone()));
+            eprintln!(
+                "playflow-emulator: servers of ZIP builds run as processes; {}; TLS ports use the certificate {}",
+                host.isolation(),
+                host.certificate_pem_path().display()
+            );
+        }
         let ticker = tokio::spawn(run_ticker(shared.world.clone(), stopped));
         Ok(Emulator {
             shared,
@@ -206,6 +270,9 @@ impl Emulator {
 impl Drop for Emulator {
     fn drop(&mut self) {
         let _ = self.shutdown.send(true);
+        if let Some(host) = &self.shared.host {
+            host.kill_all();
+        }
         if let Some(server) = self.server.take() {
             server.abort();
         }

@@ -42,8 +42,20 @@
 //! `updateProjectSettings`, as on PlayFlow; an unknown `{config}` gets default lobby settings.
 //!
 //! Everything listens on loopback: the API under `/api`, and the archive uploads under
-//! `/_emulator/uploads/…` (the presigned-style `upload_url`). Ports reported for servers are
-//! distinct numbers on `127.0.0.1`; nothing listens on them. Start the emulator from within a
+//! `/_emulator/uploads/…` (the presigned-style `upload_url`). By default servers are simulated:
+//! the ports reported for them are distinct numbers on `127.0.0.1` and nothing listens on them.
+//! With [`GameServers::Processes`] (what `playflow emulator` uses) the uploaded ZIP build runs
+//! for real: unpacked once when the upload is processed (an executable that is missing or
+//! cannot run fails the build, with the reason in its log), started as a child process per
+//! server with `startup_args` (as `PLAYFLOW_STARTUP_ARGS` and the command line),
+//! `environment_variables` and a `playflow.json` (`instance_id`, `region`, `custom_data`), its
+//! `port_configs` reachable at the reported `127.0.0.1:external_port`. A server is `running` once
+//! its process listens on all its ports, `stopped` with `PROCESS_EXITED` when it exits (or
+//! started again with `auto_restart`), with `LAUNCH_TIMEOUT` when it never listens
+//! ([`EmulatorBuilder::launch_timeout`]); stop, restart and the TTL act on the process; its
+//! output lines are the server's logs, and its metrics are the process's CPU and memory.
+//! Dropping the emulator kills every game process. Docker-image builds are not run (their
+//! servers end `stopped`, saying so), and neither are warm pool machines. Start the emulator from within a
 //! Tokio runtime (with I/O and timers enabled, as `#[tokio::main]` and `#[tokio::test]` have).
 //!
 //! Inside, `world` holds the emulated project and its transitions (no HTTP), and `api` serves it:
@@ -54,8 +66,9 @@ mod api;
 mod config;
 mod emulator;
 mod error;
+mod host;
 mod world;
 
-pub use config::{EmulatorBuilder, LobbyServerLayout, Plan};
+pub use config::{EmulatorBuilder, GameServers, LobbyServerLayout, Plan};
 pub use emulator::Emulator;
 pub use error::EmulatorError;

@@ -17,13 +17,18 @@ use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 
 use crate::config::EmulatorBuilder;
+use crate::config::GameServers;
 use crate::error::EmulatorError;
+use crate::host::GameHost;
 use crate::world::{LiveWorld, World};
 use keys::Keys;
 use ops::uploads::UploadStore;
 use rate_limit::RateLimits;
 
 pub(crate) use routes::router;
+
+/// How long a stopped game process gets between SIGTERM and SIGKILL.
+const GAME_STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// What every handler shares: the world, the keys and their budgets, and the upload store.
 pub(crate) struct Shared {
@@ -35,6 +40,8 @@ pub(crate) struct Shared {
     /// Turns true when the emulator shuts down; open event streams end then.
     pub(crate) stopped: watch::Receiver<bool>,
     pub(crate) world: Arc<LiveWorld>,
+    /// Runs game processes, in [`GameServers::Processes`](crate::GameServers::Processes) mode.
+    pub(crate) host: Option<Arc<GameHost>>,
 }
 
 impl Shared {
@@ -43,7 +50,14 @@ impl Shared {
         address: SocketAddr,
         stopped: watch::Receiver<bool>,
     ) -> Result<Shared, EmulatorError> {
+        let host = match config.game_servers {
+            GameServers::Simulated => None,
+            GameServers::Processes => Some(Arc::new(
+                GameHost::new(config.launch_timeout, GAME_STOP_GRACE).map_err(EmulatorError::Io)?,
+            )),
+        };
         Ok(Shared {
+            host,
             keys: Keys::new(config.server_key.clone(), config.client_key.clone()),
             limits: RateLimits::new(config.read_limit, config.write_limit),
             base_url: format!("http://{address}"),

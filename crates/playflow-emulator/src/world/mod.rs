@@ -40,6 +40,8 @@ pub(crate) struct Timing {
     pub(crate) upload_url_lifetime: Duration,
     pub(crate) plan: Plan,
     pub(crate) layout: LobbyServerLayout,
+    /// Game processes drive servers (`GameServers::Processes`).
+    pub(crate) processes: bool,
 }
 
 /// The project: builds, servers, lobbies and settings.
@@ -54,6 +56,9 @@ pub(crate) struct World {
     pub(crate) pool_pass_due: Option<DateTime<Utc>>,
     pub(crate) events: broadcast::Sender<LobbyEvent>,
     changed_lobbies: BTreeSet<String>,
+    /// Servers the world itself started (lobbies, matchmaking) whose game process is yet to be
+    /// started by the emulator's process host.
+    pub(crate) to_launch: Vec<String>,
 }
 
 impl World {
@@ -66,7 +71,9 @@ impl World {
                 upload_url_lifetime: config.upload_url_lifetime,
                 plan: config.plan,
                 layout: config.lobby_server_layout,
+                processes: config.game_servers == crate::config::GameServers::Processes,
             },
+            to_launch: Vec::new(),
             builds: Vec::new(),
             servers: Vec::new(),
             lobbies: Vec::new(),

@@ -91,6 +91,15 @@ pub(crate) struct ServerRecord {
     pub(crate) updated_at: DateTime<Utc>,
     pub(crate) ports: Vec<types::NetworkPort>,
     pub(crate) logs: Vec<LogLine>,
+    /// The build this server deploys (`None` for warm pool machines).
+    pub(crate) build_id: Option<String>,
+    /// Set when a game process drives the lifecycle: `running` comes from the process listening,
+    /// not from the launch delay.
+    pub(crate) process: bool,
+    /// Counts launches; a process belongs to the launch it was started for.
+    pub(crate) generation: u64,
+    /// CPU percent and resident memory (MiB) sampled from the game process.
+    pub(crate) samples: Vec<(DateTime<Utc>, f64, f64)>,
 }
 
 impl ServerRecord {
@@ -114,6 +123,8 @@ impl ServerRecord {
         ports: &mut PortAllocator,
     ) {
         ports.release(&self.ports);
+        self.generation += 1;
+        self.process = false;
         self.machine_id = Some(machine_id());
         self.status = ServerStatus::Launching;
         self.launch_at = now;
@@ -174,7 +185,7 @@ impl ServerRecord {
         self.updated_at = at;
     }
 
-    fn become_running(&mut self, at: DateTime<Utc>) {
+    pub(crate) fn become_running(&mut self, at: DateTime<Utc>) {
         self.status = ServerStatus::Running;
         self.started_at = Some(at);
         self.updated_at = at;
@@ -317,6 +328,7 @@ pub(crate) fn create(world: &mut World, new: NewServer, now: DateTime<Utc>) -> A
     let ttl = check_plan(world, &new.compute_size, new.ttl)?;
     let build = builds::resolve(world, &new.version_tag, new.version)?;
     let (version, executable) = (Some(build.version), build.executable_path.clone());
+    let build_id = build.id.clone();
     let port_configs = new
         .port_configs
         .unwrap_or_else(|| world.settings.port_configs.clone());
@@ -371,6 +383,10 @@ pub(crate) fn create(world: &mut World, new: NewServer, now: DateTime<Utc>) -> A
         updated_at: now,
         ports: Vec::new(),
         logs: Vec::new(),
+        build_id: Some(build_id),
+        process: false,
+        generation: 0,
+        samples: Vec::new(),
     };
     server.launch(now, delta(delay), &mut world.ports);
     world.servers.push(server);
@@ -421,6 +437,7 @@ pub(crate) fn advance(world: &mut World, now: DateTime<Utc>) {
     for server in servers.iter_mut() {
         let deadline = server.ttl_deadline();
         if server.status == ServerStatus::Launching
+            && !server.process
             && server.running_at <= now
             && deadline.is_none_or(|deadline| server.running_at < deadline)
         {
@@ -504,6 +521,10 @@ pub(crate) fn maintain_pool(world: &mut World, now: DateTime<Utc>) {
                 updated_at: now,
                 ports: Vec::new(),
                 logs: Vec::new(),
+                build_id: None,
+                process: false,
+                generation: 0,
+                samples: Vec::new(),
             };
             machine.launch(now, delay, &mut world.ports);
             world.servers.push(machine);

@@ -5,4 +5,5 @@
 mod e2e;
 mod emulator;
 mod emulator_schema;
+mod processes;
 mod support;

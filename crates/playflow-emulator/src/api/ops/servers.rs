@@ -88,9 +88,19 @@ pub(crate) async fn start(State(shared): State<Arc<Shared>>, call: Call) -> ApiR
         environment: request.environment_variables,
         port_configs: call.has("port_configs").then_some(request.port_configs),
     };
-    shared.with_world(|world, now| {
+    let processes = shared.host.is_some();
+    let id = shared.with_world(|world, now| {
         let index = servers::create(world, new, now)?;
-        respond::with_status(StatusCode::CREATED, &world.servers[index].wire())
+        // In the same lock as the launch: the launch delay must not make it `running`.
+        world.servers[index].process = processes;
+        Ok::<_, ApiError>(world.servers[index].id.clone())
+    })?;
+    if let Some(host) = &shared.host {
+        host.launch(&shared.world, &id).await;
+    }
+    shared.with_world(|world, _| {
+        let server = world.server(&id).ok_or_else(|| unknown_server(&id))?;
+        respond::with_status(StatusCode::CREATED, &server.wire())
     })
 }
 
@@ -151,6 +161,7 @@ pub(crate) async fn update(State(shared): State<Arc<Shared>>, call: Call) -> Api
 pub(crate) async fn restart(State(shared): State<Arc<Shared>>, call: Call) -> ApiResult<Response> {
     let id = call.path("instance_id");
     let request: types::RestartServerRequest = call.body()?;
+    let processes = shared.host.is_some();
     shared.with_world(|world, now| {
         let index = server_index(world, id)?;
         let current = &world.servers[index];
@@ -173,6 +184,7 @@ pub(crate) async fn restart(State(shared): State<Arc<Shared>>, call: Call) -> Ap
         });
         let build = builds::resolve(world, &version_tag, pinned)?;
         let (version, executable) = (build.version, build.executable_path.clone());
+        let build_id = build.id.clone();
         if request.ttl.is_some() {
             servers::check_ttl_for_plan(world, request.ttl)?;
         }
@@ -214,7 +226,16 @@ pub(crate) async fn restart(State(shared): State<Arc<Shared>>, call: Call) -> Ap
         if call.has("port_configs") {
             server.port_configs = request.port_configs;
         }
+        server.build_id = Some(build_id);
         server.launch(now, delay, ports);
+        server.process = processes;
+        Ok(())
+    })?;
+    if let Some(host) = &shared.host {
+        host.launch(&shared.world, id).await;
+    }
+    shared.with_world(|world, _| {
+        let server = world.server(id).ok_or_else(|| unknown_server(id))?;
         respond::ok(&server.wire())
     })
 }
@@ -278,7 +299,31 @@ pub(crate) async fn metrics(State(shared): State<Arc<Shared>>, call: Call) -> Ap
         ] {
             series.insert(name.to_owned(), Value::Array(Vec::new()));
         }
-        if let Some(started) = server.started_at {
+        if server.process || !server.samples.is_empty() {
+            // A real process: its sampled CPU and memory, the last sample of each step; the
+            // emulator measures nothing else (network, load, connections stay empty).
+            let from = now - TimeDelta::seconds(period);
+            let mut last_bucket = None;
+            let mut kept: Vec<&(DateTime<chrono::Utc>, f64, f64)> = Vec::new();
+            for sample in server.samples.iter().filter(|sample| sample.0 > from) {
+                let bucket = sample.0.timestamp().div_euclid(step);
+                if last_bucket == Some(bucket) {
+                    kept.pop();
+                }
+                last_bucket = Some(bucket);
+                kept.push(sample);
+            }
+            for (name, pick) in [("cpu", 1usize), ("memory", 2)] {
+                let points = kept
+                    .iter()
+                    .map(|(at, cpu, memory)| {
+                        let value = if pick == 1 { *cpu } else { *memory };
+                        json!({"timestamp": iso(*at), "value": (value * 100.0).round() / 100.0})
+                    })
+                    .collect();
+                series.insert(name.to_owned(), Value::Array(points));
+            }
+        } else if let Some(started) = server.started_at {
             let end = server.stopped_at.unwrap_or(now).min(now);
             let from = (now - TimeDelta::seconds(period)).max(started);
             let first = from.timestamp().div_euclid(step) * step + step;

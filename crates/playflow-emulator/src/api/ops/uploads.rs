@@ -172,9 +172,21 @@ async fn receive_archive(
     };
 
     let inspected_path = path.clone();
-    let verdict = tokio::task::spawn_blocking(move || inspect(&inspected_path, &executable))
-        .await
-        .unwrap_or_else(|e| Verdict::failed(format!("archive check crashed: {e}")));
+    let host = shared.host.clone();
+    let unpacked_id = build_id.to_owned();
+    let verdict = tokio::task::spawn_blocking(move || {
+        let verdict = inspect(&inspected_path, &executable);
+        match host {
+            // Running the build: unpack it now, as PlayFlow builds its image at processing
+            // time, so that an executable that cannot run fails the build, not a server later.
+            Some(host) if verdict.ready => {
+                unpack(&host, &unpacked_id, &inspected_path, &executable, verdict)
+            }
+            _ => verdict,
+        }
+    })
+    .await
+    .unwrap_or_else(|e| Verdict::failed(format!("archive check crashed: {e}")));
 
     let orphan = shared.with_world(|world, now| {
         let delay = delta(world.timing.build_delay);
@@ -239,6 +251,50 @@ impl Verdict {
             lines: vec![("error", reason)],
         }
     }
+}
+
+/// Unpacks a checked archive for running; a build that cannot run becomes `failed` with the
+/// runner's reason.
+fn unpack(
+    host: &crate::host::GameHost,
+    build_id: &str,
+    archive: &FsPath,
+    executable: &str,
+    mut verdict: Verdict,
+) -> Verdict {
+    match host.unpack(build_id, archive, executable) {
+        Ok(build) if !runnable(build.executable()) => {
+            verdict.ready = false;
+            verdict.lines.push((
+                "error",
+                format!(
+                    "error: executable `{executable}` cannot be run: it is neither a Linux program \
+                     (ELF) nor a script starting with #!"
+                ),
+            ));
+            verdict
+        }
+        Ok(_) => {
+            verdict
+                .lines
+                .push(("info", format!("Unpacked; {executable} is executable")));
+            verdict
+        }
+        Err(error) => {
+            verdict.ready = false;
+            verdict.lines.push(("error", format!("error: {error}")));
+            verdict
+        }
+    }
+}
+
+/// Whether the kernel can execute the file: an ELF program or a `#!` script (the first bytes).
+fn runnable(path: &FsPath) -> bool {
+    use std::io::Read as _;
+    let mut head = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut file| file.read_exact(&mut head))
+        .is_ok_and(|()| head == *b"\x7fELF" || head.starts_with(b"#!"))
 }
 
 /// Opens the archive as a ZIP and looks for the executable (blocking: run off the runtime).

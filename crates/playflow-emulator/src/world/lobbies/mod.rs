@@ -270,7 +270,16 @@ pub(crate) fn provision(
         port_configs: None,
     };
     let index = servers::create(world, new, now)?;
-    Ok(world.servers[index].id.clone())
+    let id = world.servers[index].id.clone();
+    if world.timing.processes {
+        // Its ports are the game process's, known once it is started: none before.
+        let server = &mut world.servers[index];
+        server.process = true;
+        world.ports.release(&server.ports);
+        server.ports.clear();
+        world.to_launch.push(id.clone());
+    }
+    Ok(id)
 }
 
 /// Follows each lobby's server, and applies idle timeouts and heartbeat drops.
