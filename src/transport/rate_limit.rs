@@ -210,6 +210,7 @@ impl RateLimiter {
         self.shared = Some(shared);
     }
 
+    #[cfg(feature = "redis")]
     pub(super) fn config(&self) -> RateLimitConfig {
         self.config
     }
@@ -303,6 +304,7 @@ impl Lane {
     }
 
     /// Spend the pacer's next slot now, so that the next call waits a whole interval.
+    #[cfg(feature = "redis")]
     pub(super) fn spend(&self) {
         let _ = self.pacer.check();
     }
