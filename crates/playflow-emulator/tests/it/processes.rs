@@ -472,7 +472,7 @@ async fn matched_players_both_reach_the_started_game_server() {
     let (carol, dave) = (lobbies.player("carol"), lobbies.player("dave"));
     carol.create("carol's").send().await.unwrap();
     dave.create("dave's").send().await.unwrap();
-    let search = |player: &playflow::lobbies::PlayerLobby<'_, ClientKey>| {
+    let search = |player: &playflow::lobbies::PlayerLobby<ClientKey>| {
         player
             .find_match("1v1")
             .poll_interval(Duration::from_millis(50))
