@@ -17,7 +17,7 @@ use futures::{StreamExt, stream};
 use playflow::lobbies::{
     LobbyEvent, LobbyEvents, decode_event_stream, decode_event_stream_with_limits,
 };
-use playflow_test_support::{Reply, Step, TestServer, event, game_client, lobby};
+use playflow_test_support::{Reply, Step, TestServer, event, game_client, lobby, lobby_deleted};
 
 const EVENTS: &str = "/api/v3/lobbies/casual/me/events";
 const MIB: usize = 1024 * 1024;
@@ -180,18 +180,9 @@ fn endless(fill: &[u8], n: usize) -> Vec<Step> {
     ]
 }
 
-fn deleted() -> Step {
-    event(
-        "lobby_deleted",
-        r#"{"id":"3c7e9a52-1f4b-4d2a-9b8e-6a0f5d2c71e4"}"#,
-    )
-}
-
-/// Everything the stream yields until it ends, bounded in time.
+/// Everything the stream yields until it ends (at most 30 s).
 async fn drain(events: LobbyEvents<playflow::ClientKey>) -> Vec<playflow::Result<LobbyEvent>> {
-    tokio::time::timeout(Duration::from_secs(30), events.collect())
-        .await
-        .expect("the event stream should end")
+    playflow_test_support::drain(events, Duration::from_secs(30)).await
 }
 
 /// The first connection sends `hostile`; the second the state and the end.
@@ -210,7 +201,7 @@ async fn hostile_then_fine(
                 "connected",
                 &lobby("in_queue", serde_json::json!({})).to_string(),
             ),
-            deleted(),
+            lobby_deleted(),
         ]),
     })
     .await;
@@ -287,7 +278,7 @@ fn smaller_limits_set_on_the_stream_apply() {
                 Step::Send(format!("event: big\ndata: {}\n\n", "x".repeat(2000)).into_bytes()),
                 Step::Hold,
             ]),
-            _ => Reply::sse(vec![deleted()]),
+            _ => Reply::sse(vec![lobby_deleted()]),
         })
         .await;
         let client = game_client(&server);

@@ -8,6 +8,7 @@ use playflow::lobbies::{LobbyErrorExt, LobbyErrorKind, LobbyEvent, LobbyEvents};
 use playflow::model::LobbyStatus;
 use playflow_test_support::{
     CLIENT_KEY, Reply, Step, TestServer, builder, client_key, event, game_client, lobby,
+    lobby_deleted,
 };
 
 const EVENTS: &str = "/api/v3/lobbies/casual/me/events";
@@ -16,18 +17,9 @@ fn lobby_data(status: &str) -> String {
     lobby(status, serde_json::json!({})).to_string()
 }
 
-fn deleted() -> Step {
-    event(
-        "lobby_deleted",
-        r#"{"id":"3c7e9a52-1f4b-4d2a-9b8e-6a0f5d2c71e4"}"#,
-    )
-}
-
 /// Everything the stream yields until it ends (at most 10 s).
 async fn drain(events: LobbyEvents<playflow::ClientKey>) -> Vec<playflow::Result<LobbyEvent>> {
-    tokio::time::timeout(Duration::from_secs(10), events.collect())
-        .await
-        .expect("the event stream should end")
+    playflow_test_support::drain(events, Duration::from_secs(10)).await
 }
 
 fn statuses(events: &[playflow::Result<LobbyEvent>]) -> Vec<String> {
@@ -54,7 +46,10 @@ async fn reconnects_after_the_server_closes_mid_stream_and_resyncs() {
                 Step::Send(b"event: lobby_updated\ndata: {\"id\":".to_vec()),
             ]),
             // Second connection: the full state again, then the end.
-            _ => Reply::sse(vec![event("connected", &lobby_data("matched")), deleted()]),
+            _ => Reply::sse(vec![
+                event("connected", &lobby_data("matched")),
+                lobby_deleted(),
+            ]),
         }
     })
     .await;
@@ -94,7 +89,7 @@ async fn stream_is_connected_while_open() {
         Reply::sse(vec![
             event("connected", &lobby_data("waiting")),
             Step::Wait(Duration::from_millis(200)),
-            deleted(),
+            lobby_deleted(),
         ])
     })
     .await;
@@ -119,7 +114,7 @@ async fn lobby_deleted_ends_the_stream_without_reconnecting() {
     let server = TestServer::start(|_| {
         Reply::sse(vec![
             event("connected", &lobby_data("waiting")),
-            deleted(),
+            lobby_deleted(),
             Step::Hold,
         ])
     })
@@ -189,7 +184,10 @@ async fn unauthorized_and_forbidden_end_the_stream() {
 async fn server_errors_are_retried_with_growing_delays() {
     let server = TestServer::start(|req| match req.route_index {
         0 | 1 => Reply::json(503, r#"{"error":"unavailable","status":503}"#),
-        _ => Reply::sse(vec![event("connected", &lobby_data("waiting")), deleted()]),
+        _ => Reply::sse(vec![
+            event("connected", &lobby_data("waiting")),
+            lobby_deleted(),
+        ]),
     })
     .await;
     let client = game_client(&server);
@@ -216,7 +214,10 @@ async fn server_errors_are_retried_with_growing_delays() {
 async fn rate_limited_reconnect_waits_for_retry_after() {
     let server = TestServer::start(|req| match req.route_index {
         0 => Reply::json(429, r#"{"error":"slow down","status":429}"#).header("retry-after", "0.3"),
-        _ => Reply::sse(vec![event("connected", &lobby_data("waiting")), deleted()]),
+        _ => Reply::sse(vec![
+            event("connected", &lobby_data("waiting")),
+            lobby_deleted(),
+        ]),
     })
     .await;
     let client = game_client(&server);
@@ -237,7 +238,10 @@ async fn rate_limited_reconnect_waits_for_retry_after() {
 async fn a_silent_connection_is_reopened_after_the_idle_timeout() {
     let server = TestServer::start(|req| match req.route_index {
         0 => Reply::sse(vec![event("connected", &lobby_data("waiting")), Step::Hold]),
-        _ => Reply::sse(vec![event("connected", &lobby_data("in_queue")), deleted()]),
+        _ => Reply::sse(vec![
+            event("connected", &lobby_data("in_queue")),
+            lobby_deleted(),
+        ]),
     })
     .await;
     let client = game_client(&server);
@@ -265,7 +269,7 @@ async fn keep_alive_comments_keep_a_quiet_connection_open() {
             steps.push(Step::Wait(Duration::from_millis(80)));
             steps.push(Step::Send(b": keep-alive\n\n".to_vec()));
         }
-        steps.push(deleted());
+        steps.push(lobby_deleted());
         Reply::sse(steps)
     })
     .await;
@@ -286,7 +290,7 @@ async fn an_event_that_does_not_decode_is_an_error_item_and_the_stream_goes_on()
         Reply::sse(vec![
             event("connected", r#"{"id": 5}"#),
             event("queue_stats", r#"{"playersSearching":2}"#),
-            deleted(),
+            lobby_deleted(),
         ])
     })
     .await;
@@ -304,7 +308,7 @@ async fn an_event_that_does_not_decode_is_an_error_item_and_the_stream_goes_on()
 
 #[tokio::test]
 async fn invalid_player_id_is_refused_before_any_request() {
-    let server = TestServer::start(|_| Reply::sse(vec![deleted()])).await;
+    let server = TestServer::start(|_| Reply::sse(vec![lobby_deleted()])).await;
     let client = game_client(&server);
     let got = drain(client.lobbies("casual").player("  ").events()).await;
     assert!(
@@ -319,7 +323,10 @@ async fn one_event_per_connection_does_not_reset_the_backoff() {
     // A server in a crash loop: each connection delivers the state, then drops at once.
     let server = TestServer::start(|req| match req.route_index {
         0..=4 => Reply::sse(vec![event("connected", &lobby_data("waiting"))]),
-        _ => Reply::sse(vec![event("connected", &lobby_data("waiting")), deleted()]),
+        _ => Reply::sse(vec![
+            event("connected", &lobby_data("waiting")),
+            lobby_deleted(),
+        ]),
     })
     .await;
     let client = game_client(&server);
@@ -351,7 +358,10 @@ async fn a_connection_that_stayed_open_long_enough_reconnects_quickly() {
             event("connected", &lobby_data("waiting")),
             Step::Wait(Duration::from_millis(450)),
         ]),
-        _ => Reply::sse(vec![event("connected", &lobby_data("in_queue")), deleted()]),
+        _ => Reply::sse(vec![
+            event("connected", &lobby_data("in_queue")),
+            lobby_deleted(),
+        ]),
     })
     .await;
     let client = game_client(&server);
@@ -381,7 +391,10 @@ async fn a_connection_that_stayed_open_long_enough_reconnects_quickly() {
 async fn a_server_that_never_answers_is_retried_after_the_idle_timeout() {
     let server = TestServer::start(|req| match req.route_index {
         0 => Reply::raw(vec![Step::Hold]),
-        _ => Reply::sse(vec![event("connected", &lobby_data("waiting")), deleted()]),
+        _ => Reply::sse(vec![
+            event("connected", &lobby_data("waiting")),
+            lobby_deleted(),
+        ]),
     })
     .await;
     let client = game_client(&server);
@@ -406,7 +419,7 @@ async fn the_client_request_timeout_does_not_cut_an_open_stream() {
             event("connected", &lobby_data("waiting")),
             Step::Wait(Duration::from_millis(400)),
             event("lobby_updated", &lobby_data("in_queue")),
-            deleted(),
+            lobby_deleted(),
         ])
     })
     .await;

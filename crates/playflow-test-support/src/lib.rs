@@ -28,5 +28,5 @@ pub use clients::{
 };
 pub use fixtures::{build_json, lobby, running_server_json, server_json, start_request};
 pub use mock::{json_response, script};
-pub use reply::{Reply, SERVER_JSON, Step, event};
+pub use reply::{Reply, SERVER_JSON, Step, drain, event, lobby_deleted};
 pub use server::{Seen, TestServer, free_addr};

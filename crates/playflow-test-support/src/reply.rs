@@ -220,3 +220,22 @@ fn reason(status: u16) -> &'static str {
 pub fn event(name: &str, data: &str) -> Step {
     Step::Send(format!("event: {name}\ndata: {data}\n\n").into_bytes())
 }
+
+/// The `lobby_deleted` event of the [`lobby`](crate::lobby) fixture, which ends a stream.
+pub fn lobby_deleted() -> Step {
+    event(
+        "lobby_deleted",
+        r#"{"id":"3c7e9a52-1f4b-4d2a-9b8e-6a0f5d2c71e4"}"#,
+    )
+}
+
+/// Everything a lobby event stream yields until it ends; panics if it has not ended `within`.
+pub async fn drain(
+    events: playflow::lobbies::LobbyEvents<playflow::ClientKey>,
+    within: Duration,
+) -> Vec<playflow::Result<playflow::lobbies::LobbyEvent>> {
+    use futures::StreamExt as _;
+    tokio::time::timeout(within, events.collect())
+        .await
+        .expect("the event stream should end")
+}
