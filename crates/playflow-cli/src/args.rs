@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use crate::emulator::options::EmulatorArgs;
+
 /// How the exit status tells what happened; shown at the end of `--help`.
 const EXIT_CODES: &str = "\
 Environment:
@@ -21,7 +23,8 @@ Exit codes:
   5  unauthorized or forbidden (wrong key, or a client key on a server-key command)
   6  rate limited
   7  timeout or network failure (also: a --wait that ran out of time)
-  8  other API error, or a response that could not be decoded";
+  8  other API error, or a response that could not be decoded
+  141  stdout was closed early (e.g. `| head`), as for other Unix tools";
 
 /// Manage PlayFlow game servers: builds, servers, project settings, lobbies, and a local emulator.
 #[derive(Debug, Parser)]
@@ -116,7 +119,7 @@ pub enum ServersCommand {
         /// Machine size: small, medium, large, …
         #[arg(long)]
         size: Option<String>,
-        /// Stop the server after this long: seconds, or with a unit (90s, 30m, 2h).
+        /// Stop the server after this long: seconds, or with units (90s, 30m, 1h30m, 2h).
         #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
         ttl: Option<Duration>,
         /// Run this version tag of the build instead of the latest.
@@ -198,22 +201,6 @@ pub enum LobbiesCommand {
     },
 }
 
-/// `playflow emulator`
-#[derive(Debug, Args)]
-pub struct EmulatorArgs {
-    /// Port on 127.0.0.1 (0: any free port).
-    #[arg(long, default_value_t = 8080)]
-    pub port: u16,
-    /// How many times faster than the wall clock PlayFlow time runs (build processing,
-    /// server launch, TTLs).
-    #[arg(long, default_value_t = 1.0)]
-    pub time_scale: f64,
-    /// Simulate game servers (nothing listens on their ports) instead of running the uploaded
-    /// ZIP builds as processes.
-    #[arg(long)]
-    pub simulate: bool,
-}
-
 /// `--wait` and how to wait.
 #[derive(Debug, Clone, Args)]
 pub struct WaitArgs {
@@ -228,27 +215,23 @@ pub struct WaitArgs {
     pub poll_interval: Option<Duration>,
 }
 
-/// `90`, `90s`, `250ms`, `30m`, `2h`.
-fn parse_duration(text: &str) -> Result<Duration, String> {
+/// A positive duration: bare seconds (`90`), or humantime's units, combinable (`250ms`, `30m`,
+/// `1h30m`, `1h 30m`, `2days`).
+pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration (e.g. 90, 90s, 30m, 2h)"))?;
-    let seconds = match unit {
-        "" | "s" => number,
-        "ms" => number / 1000.0,
-        "m" => number * 60.0,
-        "h" => number * 3600.0,
-        _ => return Err(format!("unknown unit `{unit}` (use ms, s, m or h)")),
+    // Bare numbers were seconds before humantime parsed the rest; they still are.
+    let parsed = if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        text.parse().map(Duration::from_secs).map_err(|e| e.to_string())
+    } else {
+        humantime::parse_duration(text).map_err(|e| e.to_string())
     };
-    Duration::try_from_secs_f64(seconds)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| format!("`{text}` is not a positive duration"))
+    match parsed {
+        Ok(duration) if !duration.is_zero() => Ok(duration),
+        Ok(_) => Err(format!("`{text}` is not a positive duration")),
+        Err(why) => Err(format!(
+            "`{text}` is not a duration ({why}); e.g. 90, 90s, 30m, 1h30m, 2h"
+        )),
+    }
 }
 
 /// `KEY=VALUE`, with a non-empty key.
@@ -268,9 +251,14 @@ mod tests {
         assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
         assert_eq!(parse_duration("30m"), Ok(Duration::from_secs(1800)));
         assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("1h 30m 15s"), Ok(Duration::from_secs(5415)));
+        assert_eq!(parse_duration("2d"), Ok(Duration::from_secs(2 * 86400)));
         assert!(parse_duration("0").is_err());
-        assert!(parse_duration("2d").is_err());
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("").is_err());
         assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("-5m").is_err());
     }
 
     #[test]

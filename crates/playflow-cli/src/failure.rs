@@ -22,6 +22,9 @@ pub enum Exit {
     Unreachable = 7,
     /// Another error status from the API, or an answer that could not be decoded.
     Api = 8,
+    /// Stdout was closed before everything was printed (`| head`): 128 + SIGPIPE, what a shell
+    /// reports for `seq 1000000 | head` or gh. Nothing is printed for it.
+    StdoutClosed = 141,
 }
 
 impl From<Exit> for ExitCode {

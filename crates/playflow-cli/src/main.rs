@@ -21,7 +21,7 @@ use clap::Parser as _;
 
 use args::{Cli, Command};
 use connect::Connection;
-use failure::Outcome;
+use failure::{Exit, Outcome};
 use output::Output;
 
 #[tokio::main]
@@ -30,6 +30,8 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of stdout has gone (`| head`): nothing to tell it, as with any Unix tool.
+        Err(failure) if failure.exit == Exit::StdoutClosed => failure.exit.into(),
         Err(failure) => {
             eprintln!("{failure}");
             failure.exit.into()
@@ -42,7 +44,7 @@ async fn run(cli: Cli) -> Outcome {
     let base_url = cli.base_url.as_deref().filter(|url| !url.is_empty());
     match cli.command {
         // The emulator needs no key and no API: it is one.
-        Command::Emulator(args) => emulator::run(args).await,
+        Command::Emulator(args) => emulator::run(args, out).await,
         Command::Builds(command) => {
             let connection = Connection::from_env(base_url)?;
             builds::run(connection.server_key("builds")?, command, out).await

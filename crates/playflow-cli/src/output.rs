@@ -1,6 +1,12 @@
 //! Printing results: JSON for scripts (`--json`), aligned text for people.
+//!
+//! Every line of stdout goes through [`print`], which turns a closed stdout (`playflow builds
+//! ls | head`) into a quiet exit instead of `println!`'s panic.
+
+use std::io::{ErrorKind, Write as _};
 
 use serde::Serialize;
+use unicode_width::UnicodeWidthStr as _;
 
 use crate::failure::{Exit, Failure, Outcome};
 
@@ -18,40 +24,60 @@ impl Output {
             let json = serde_json::to_string_pretty(value).map_err(|e| {
                 Failure::new(Exit::Other, format!("could not write the JSON output: {e}"))
             })?;
-            println!("{json}");
+            print(&json)
         } else {
             let text = text(value);
-            if !text.is_empty() {
-                println!("{}", text.trim_end());
+            if text.is_empty() {
+                Ok(())
+            } else {
+                print(text.trim_end())
             }
         }
-        Ok(())
     }
 
     /// A progress note for a person, on stderr (so stdout stays clean for `--json`).
     pub fn note(&self, text: impl AsRef<str>) {
         if !self.json {
-            eprintln!("{}", text.as_ref());
+            // A note that cannot be shown is no reason to fail the command.
+            let _ = writeln!(std::io::stderr(), "{}", text.as_ref());
         }
     }
 }
 
+/// Writes `text` and a newline to stdout. When the reader has gone (`| head` read enough), the
+/// command ends with [`Exit::StdoutClosed`], which prints nothing.
+pub fn print(text: &str) -> Outcome {
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{text}")
+        .and_then(|()| stdout.flush())
+        .map_err(|error| match error.kind() {
+            ErrorKind::BrokenPipe => Failure::new(Exit::StdoutClosed, "stdout was closed"),
+            _ => Failure::new(Exit::Other, format!("could not write to stdout: {error}")),
+        })
+}
+
 /// Rows as aligned columns under a header; `empty` when there are no rows.
+///
+/// Widths are terminal cells, not chars: a CJK character or an emoji takes two, so `{:<n}`
+/// (which counts chars) would push every later column of its row to the right.
 pub fn table(header: &[&str], rows: Vec<Vec<String>>, empty: &str) -> String {
     if rows.is_empty() {
         return empty.to_owned();
     }
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
+            *width = (*width).max(cell.width());
         }
     }
     let line = |cells: Vec<String>| {
         let padded: Vec<String> = cells
             .iter()
             .zip(&widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
+            .map(|(cell, width)| {
+                let fill = width.saturating_sub(cell.width());
+                format!("{cell}{}", " ".repeat(fill))
+            })
             .collect();
         padded.join("  ").trim_end().to_owned()
     };
@@ -95,5 +121,24 @@ mod tests {
         );
         assert_eq!(text, "ID       NAME\na        first\nlong-id  x");
         assert_eq!(table(&["ID"], vec![], "none"), "none");
+    }
+
+    #[test]
+    fn wide_characters_take_two_cells() {
+        let text = table(
+            &["NAME", "STATUS"],
+            vec![
+                vec!["竞技场".into(), "ready".into()],
+                vec!["🎮 x".into(), "ready".into()],
+                vec!["arena".into(), "failed".into()],
+            ],
+            "none",
+        );
+        // Every STATUS starts in the same terminal column.
+        let columns: Vec<usize> = text
+            .lines()
+            .map(|line| line[..=line.rfind(' ').unwrap()].width())
+            .collect();
+        assert_eq!(columns, [8, 8, 8, 8], "{text}");
     }
 }

@@ -10,7 +10,7 @@ use playflow::{ApiKey, Client};
 use crate::args::{ServersCommand, WaitArgs};
 use crate::connect::{Connection, with_any_key};
 use crate::failure::{Exit, Failure, NotFoundHint as _, Outcome};
-use crate::output::{Output, fields, or_dash, table};
+use crate::output::{Output, fields, or_dash, print, table};
 use crate::wait::configure;
 
 const LIST: &str = "playflow servers ls --all";
@@ -195,9 +195,9 @@ async fn logs(client: &Client, id: &str, follow: bool, out: Output) -> Outcome {
     while let Some(line) = lines.next().await {
         let line = line.or_missing("server", id, LIST)?;
         if out.json {
-            println!("{}", serde_json::to_string(&line).unwrap_or_default());
+            print(&serde_json::to_string(&line).unwrap_or_default())?;
         } else {
-            println!("{}", log_line(&line));
+            print(&log_line(&line))?;
         }
     }
     Ok(())

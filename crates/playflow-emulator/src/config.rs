@@ -143,6 +143,18 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Effectively no rate limits: a million calls per second for each key and kind of call,
+    /// more than loopback HTTP carries, so no call gets 429. For local tools driven at full
+    /// speed; [`rate_limits`](Self::rate_limits) restores PlayFlow's.
+    ///
+    /// ```
+    /// let builder = playflow_emulator::Emulator::builder().no_rate_limits();
+    /// # let _ = builder;
+    /// ```
+    pub fn no_rate_limits(self) -> Self {
+        self.rate_limits(1_000_000, 1_000_000)
+    }
+
     /// The project's plan (default [`Plan::Pro`]).
     ///
     /// ```
