@@ -60,6 +60,12 @@ pub enum Command {
     Lobbies(LobbiesCommand),
     /// Run a local PlayFlow emulator on loopback until Ctrl-C; prints its base URL and keys.
     Emulator(EmulatorArgs),
+    /// Print a shell completion script, e.g. `playflow completions bash > ~/.local/share/bash-completion/completions/playflow`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// `playflow builds …`
@@ -221,7 +227,9 @@ pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     // Bare numbers were seconds before humantime parsed the rest; they still are.
     let parsed = if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-        text.parse().map(Duration::from_secs).map_err(|e| e.to_string())
+        text.parse()
+            .map(Duration::from_secs)
+            .map_err(|e| e.to_string())
     } else {
         humantime::parse_duration(text).map_err(|e| e.to_string())
     };

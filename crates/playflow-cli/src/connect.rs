@@ -67,8 +67,23 @@ fn build<K: ApiKey>(key: K, base_url: Option<&str>) -> Outcome<Client<K>> {
     if let Some(url) = base_url {
         builder = builder.base_url(url);
     }
-    builder.build().map_err(|error| {
-        Failure::from(error)
-            .hint("PLAYFLOW_BASE_URL / --base-url must be https://, or http:// on loopback")
+    builder.build().map_err(|error| match (base_url, &error) {
+        // The library's message names its builder methods; a CLI user sets a flag or a variable.
+        (Some(url), playflow::Error::InvalidInput(_)) => {
+            let why = if url.trim_start().to_ascii_lowercase().starts_with("http://") {
+                "plain http:// is allowed only on loopback (127.0.0.1, ::1, localhost)"
+            } else {
+                "it is not an https:// URL"
+            };
+            Failure::new(
+                Exit::Invalid,
+                format!("the API host `{url}` (from --base-url or PLAYFLOW_BASE_URL) is refused: {why}"),
+            )
+            .hint(
+                "set --base-url or PLAYFLOW_BASE_URL to an https:// URL, or to the http://127.0.0.1:… \
+                 URL `playflow emulator` prints; unset PLAYFLOW_BASE_URL to use PlayFlow's API",
+            )
+        }
+        _ => Failure::from(error),
     })
 }

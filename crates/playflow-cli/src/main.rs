@@ -5,6 +5,7 @@
 
 mod args;
 mod builds;
+mod completions;
 mod connect;
 mod emulator;
 mod failure;
@@ -45,6 +46,7 @@ async fn run(cli: Cli) -> Outcome {
     match cli.command {
         // The emulator needs no key and no API: it is one.
         Command::Emulator(args) => emulator::run(args, out).await,
+        Command::Completions { shell } => completions::run(shell),
         Command::Builds(command) => {
             let connection = Connection::from_env(base_url)?;
             builds::run(connection.server_key("builds")?, command, out).await

@@ -71,10 +71,7 @@ fn banner(emulator: &Emulator, args: &EmulatorArgs) -> String {
         scale = emulator.time_scale(),
         plan = value_name(args.plan),
         limits = match args.limits() {
-            Some(l) => format!(
-                "{} reads and {} writes a second per key",
-                l.reads, l.writes
-            ),
+            Some(l) => format!("{} reads and {} writes a second per key", l.reads, l.writes),
             None => "off".to_owned(),
         },
     )

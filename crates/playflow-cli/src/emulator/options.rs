@@ -104,7 +104,9 @@ impl EmulatorArgs {
         let scale = |factor: f64| Limits {
             // At least one call a second: the emulator refuses a budget of zero.
             reads: (f64::from(PLAYFLOW_LIMITS.reads) * factor).round().max(1.0) as u32,
-            writes: (f64::from(PLAYFLOW_LIMITS.writes) * factor).round().max(1.0) as u32,
+            writes: (f64::from(PLAYFLOW_LIMITS.writes) * factor)
+                .round()
+                .max(1.0) as u32,
         };
         match self.rate_limits {
             RateLimits::Off => None,

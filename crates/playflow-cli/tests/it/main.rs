@@ -1,6 +1,8 @@
 //! The `playflow` binary against an in-process emulator: builds, servers, settings, lobbies,
 //! `--json` output, the exit codes by error kind, `servers logs -f` and `playflow emulator`.
 
+mod polish;
+
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command as StdCommand, Stdio};
