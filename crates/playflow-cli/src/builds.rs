@@ -1,5 +1,7 @@
 //! `playflow builds …`: upload (with a progress bar), list, get, delete, logs.
 
+use std::time::Duration;
+
 use playflow::Client;
 use playflow::builds::BuildOutcome;
 use playflow::model::Build;
@@ -9,7 +11,7 @@ use crate::args::BuildsCommand;
 use crate::failure::{Exit, Failure, NotFoundHint as _, Outcome};
 use crate::output::{Output, fields, or_dash, table};
 use crate::progress::UploadBar;
-use crate::wait::configure;
+use crate::wait::{configure, until_done};
 
 /// Runs one `builds` command (every one needs a server key).
 pub async fn run(client: &Client, command: BuildsCommand, out: Output) -> Outcome {
@@ -49,12 +51,16 @@ pub async fn run(client: &Client, command: BuildsCommand, out: Output) -> Outcom
                     )
                 });
             }
-            out.note(format!(
-                "uploaded build {}; waiting until it is processed…",
-                uploaded.build_id
-            ));
             let waiter = configure(builds.wait_until_ready(&uploaded.build_id), &wait);
-            match waiter.wait(wait.max_wait).await? {
+            let outcome = until_done(
+                format!("waiting for build {} to be processed", uploaded.build_id),
+                &wait,
+                out,
+                waiter.delays(),
+                || waiter.clone().wait(Duration::ZERO),
+            )
+            .await?;
+            match outcome {
                 BuildOutcome::Ready(build) => out.show(&build, describe),
                 BuildOutcome::Failed { build, logs } => {
                     if let Ok(logs) = &logs {
@@ -76,10 +82,10 @@ pub async fn run(client: &Client, command: BuildsCommand, out: Output) -> Outcom
                 other => Err(Failure::new(
                     Exit::Unreachable,
                     format!(
-                        "build {} is still {} after {:?}",
+                        "build {} is still {} after {}",
                         uploaded.build_id,
                         or_dash(other.status()),
-                        wait.max_wait
+                        humantime::format_duration(wait.max_wait)
                     ),
                 )
                 .hint("wait longer with --max-wait, or check later with `playflow builds get`")),

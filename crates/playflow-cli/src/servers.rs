@@ -11,7 +11,7 @@ use crate::args::{ServersCommand, WaitArgs};
 use crate::connect::{Connection, with_any_key};
 use crate::failure::{Exit, Failure, NotFoundHint as _, Outcome};
 use crate::output::{Output, fields, or_dash, print, table};
-use crate::wait::configure;
+use crate::wait::{configure, until_done};
 
 const LIST: &str = "playflow servers ls --all";
 
@@ -109,10 +109,6 @@ async fn start<K: ApiKey>(
     if !wait.wait {
         return out.show(&server, describe);
     }
-    out.note(format!(
-        "started server {}; waiting until it runs…",
-        server.instance_id
-    ));
     wait_running(client, &server.instance_id, wait, out).await
 }
 
@@ -152,7 +148,15 @@ async fn wait_running<K: ApiKey>(
     out: Output,
 ) -> Outcome {
     let waiter = configure(client.servers().wait_until_running(id), wait);
-    match waiter.wait(wait.max_wait).await? {
+    let outcome = until_done(
+        format!("waiting for server {id} to run"),
+        wait,
+        out,
+        waiter.delays(),
+        || waiter.clone().wait(Duration::ZERO),
+    )
+    .await?;
+    match outcome {
         ServerOutcome::Running(server) => out.show(&server, describe),
         ServerOutcome::Stopped(server) => Err(Failure::new(
             Exit::Other,
@@ -165,9 +169,9 @@ async fn wait_running<K: ApiKey>(
         other => Err(Failure::new(
             Exit::Unreachable,
             format!(
-                "server {id} is still {} after {:?}",
+                "server {id} is still {} after {}",
                 or_dash(other.status()),
-                wait.max_wait
+                humantime::format_duration(wait.max_wait)
             ),
         )
         .hint("wait longer with --max-wait, or check later with `playflow servers get`")),
