@@ -247,3 +247,51 @@ fn completions_for_each_shell_name_the_subcommands() {
         );
     }
 }
+
+#[test]
+fn a_wait_on_a_terminal_shows_a_spinner_with_the_status() {
+    // `script` (util-linux) gives the command a terminal, as a person's shell would.
+    if !std::path::Path::new("/usr/bin/script").exists() {
+        eprintln!("no /usr/bin/script on this machine: the terminal case is not run");
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let emulator = runtime
+        .block_on(
+            playflow_emulator::Emulator::builder()
+                .build_processing_delay(std::time::Duration::from_millis(10))
+                .server_launch_delay(std::time::Duration::from_secs(2))
+                .start(),
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let zip = zip_at(&dir.path().join("s.zip"), "Server.x86_64");
+    let run = |args: &str| {
+        let command = format!("{} {args}", env!("CARGO_BIN_EXE_playflow"));
+        StdCommand::new("/usr/bin/script")
+            .args(["-qec", &command, "/dev/null"])
+            .env("PLAYFLOW_API_KEY", emulator.server_key())
+            .env("PLAYFLOW_BASE_URL", emulator.base_url())
+            .env("TERM", "xterm")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let upload = run(&format!(
+        "builds upload {} --wait --poll-interval 50ms",
+        zip.display()
+    ));
+    assert!(upload.status.success(), "{upload:?}");
+    let start = run("servers start --name spin --region eu-west --wait --poll-interval 200ms");
+    let seen = String::from_utf8_lossy(&start.stdout);
+    assert!(start.status.success(), "{seen}");
+    assert!(seen.contains("waiting for server"), "{seen}");
+    assert!(
+        seen.contains(": launching ("),
+        "the status and the clock: {seen}"
+    );
+    assert!(
+        seen.contains("status    running"),
+        "then the result: {seen}"
+    );
+}
