@@ -70,17 +70,17 @@ fn tables_line_up_under_cjk_names() {
     }
     let output = local.playflow(&["builds", "ls"]).assert().success();
     let text = String::from_utf8(output.get_output().stdout.clone()).unwrap();
-    // The terminal column where VERSION and each version number start.
+    // The terminal column where the field after NAME (VERSION) starts, on every line. Fields
+    // are separated by two spaces or more; these names hold no spaces.
     let columns: Vec<usize> = text
         .lines()
         .map(|line| {
-            let name_end = line.find("  ").unwrap() + 2;
-            let rest = &line[name_end..];
-            let version = name_end + (rest.len() - rest.trim_start().len());
-            let after_name = &line[version..];
-            let at = version + after_name.find(|c: char| c == ' ').unwrap();
-            let status = at + (line[at..].len() - line[at..].trim_start().len());
-            line[..status].width()
+            let mut at = 0;
+            for _ in 0..2 {
+                at += line[at..].find(' ').unwrap();
+                at += line[at..].len() - line[at..].trim_start().len();
+            }
+            line[..at].width()
         })
         .collect();
     assert_eq!(columns.len(), 3, "{text}");
