@@ -279,7 +279,7 @@ fn mark_signature_params(text: &[u8], marked: &mut [bool]) {
             }
             let end = text[value..]
                 .iter()
-                .position(|&b| b == b'&' || ends_token(b))
+                .position(|&b| b == b'&' || b == b';' || ends_token(b))
                 .map_or(text.len(), |n| value + n);
             marked[value..end].fill(true);
             from = end;
