@@ -236,11 +236,6 @@ impl Builds {
     ) -> impl Future<Output = Result<BuildActionResponse>> + Send + 'static {
         let client = self.client.clone();
         async move {
-            // A registry that echoes the password in an error must not leak it.
-            let _password = request
-                .registry_credentials
-                .as_ref()
-                .map(|login| crate::error::register_secret(login.password.expose()));
             send(
                 "create_build_from_docker_image",
                 client

@@ -21,7 +21,7 @@ use std::sync::Mutex;
 use reqwest::header::{HeaderMap, HeaderValue};
 
 use super::headers;
-use crate::error::{CallContext, Redactor};
+use crate::error::CallContext;
 
 tokio::task_local! {
     static CALL: RefCell<CallContext>;
@@ -108,6 +108,11 @@ pub(super) fn forget() {
 /// Called with the key the call sends, so that errors can be scrubbed of it.
 pub(super) fn note_secret(key: &HeaderValue) {
     if let Ok(key) = key.to_str() {
-        update(|context| context.redactor = Redactor::new(key));
+        note_text_secret(key);
     }
+}
+
+/// Called with any other secret the call sends (a registry password), for the same reason.
+pub(super) fn note_text_secret(secret: &str) {
+    update(|context| context.redactor.add(secret));
 }

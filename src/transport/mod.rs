@@ -163,6 +163,10 @@ impl Transport {
         if let Some(key) = &self.api_key {
             call_scope::note_secret(key);
         }
+        // Facade or raw, a registry that echoes the password must not leak it.
+        if let Some(password) = registry_password(&request, info) {
+            call_scope::note_text_secret(&password);
+        }
         if STREAMING_OPERATIONS.contains(&info.operation_id) {
             *request.timeout_mut() = Some(STREAM_TIMEOUT);
             // The spec asks for it; progenitor sends no Accept for a non-JSON answer.
@@ -274,6 +278,19 @@ impl Transport {
         }
         outcome
     }
+}
+
+/// The registry password a Docker-image build request carries, if any.
+fn registry_password(request: &reqwest::Request, info: &OperationInfo) -> Option<String> {
+    if info.operation_id != "create_build_from_docker_image" {
+        return None;
+    }
+    let body: serde_json::Value = serde_json::from_slice(request.body()?.as_bytes()?).ok()?;
+    let password = body
+        .get("registry_credentials")?
+        .get("password")?
+        .as_str()?;
+    Some(password.to_owned())
 }
 
 /// A reqwest error's kind and causes, without its URL (which may carry a query string).
