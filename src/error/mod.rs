@@ -7,7 +7,8 @@
 //! The module is a leaf: it imports nothing of the crate but the generated types. Its files:
 //! this one ([`Error`]), `api` (the API's error answers), `failure` (failures without an
 //! answer: transport, decode, input), `classify` (generated-layer errors to [`Error`], from the
-//! call context the caller passes in) and `redact` (scrubbing secrets from server texts).
+//! call context the caller passes in) and `redact` (the one redactor: every secret the client
+//! holds, scrubbed from every text that can reach an error or a trace).
 
 mod api;
 mod classify;

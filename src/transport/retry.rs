@@ -12,7 +12,9 @@ use super::headers::retry_after;
 /// and pass the result to [`ClientBuilder::retry`](crate::ClientBuilder::retry).
 ///
 /// - **Idempotent calls** (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`, per RFC 9110) are
-///   retried on connection failures, timeouts, and the statuses 408, 429 and 500–504.
+///   retried on connection failures, timeouts, and the statuses 408, 429 and 500–504, and when
+///   the body fails after the head (reset, cut short, stalled or dripped past the timeout):
+///   their answers are read whole inside the retry loop, under the same budget.
 /// - **Other calls** (`POST`, `PATCH`: starting a server, creating a lobby, ...) are retried only
 ///   when the request provably never left: the connection could not be made
 ///   (`reqwest::Error::is_connect`). Any later failure could mean the server acted on it.
