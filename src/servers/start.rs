@@ -387,7 +387,9 @@ impl<K: ApiKey> StartServer<K> {
             return servers.start_request(request).await;
         };
         // A server started under this tag before (by us, or by a predecessor) is the answer.
-        match find_tagged(&self.client, tag).await {
+        // (The searches are boxed: their futures are large and most starts never run one
+        // after the start.)
+        match Box::pin(find_tagged(&self.client, tag)).await {
             Search::Found(server) => return Ok(*server),
             Search::Absent => {}
             Search::Failed { error, .. } => return Err(error),
@@ -399,7 +401,7 @@ impl<K: ApiKey> StartServer<K> {
         }
         match servers.start_request(request).await {
             Ok(server) => Ok(server),
-            Err(e) if e.outcome_unknown() => match find_tagged(&self.client, tag).await {
+            Err(e) if e.outcome_unknown() => match Box::pin(find_tagged(&self.client, tag)).await {
                 Search::Found(server) => Ok(*server),
                 Search::Absent => Err(e),
                 Search::Failed { pages, error } => {

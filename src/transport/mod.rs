@@ -189,7 +189,9 @@ impl Transport {
             if let Some(limiter) = &self.limiter {
                 limiter.acquire(class).await;
             }
-            let outcome = self.attempt(client, request, info, attempt, buffer).await;
+            // Boxed: reqwest's future and the body read are large, and every facade call's
+            // future would carry them on the caller's stack.
+            let outcome = Box::pin(self.attempt(client, request, info, attempt, buffer)).await;
             match &outcome {
                 Ok(response) => {
                     if let Some(limiter) = &self.limiter {
