@@ -95,7 +95,7 @@ impl Error {
             Self::Api(e) => matches!(e.status, 408 | 500..=504),
             _ => false,
         };
-        passing && (!self.outcome_unknown() || self.idempotent().unwrap_or(false))
+        passing && (!self.outcome_unknown() || self.idempotent().unwrap_or(true))
     }
 
     /// Whether the request may have reached the server and the client does not know what the
