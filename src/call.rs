@@ -5,7 +5,7 @@ use std::future::Future;
 
 use progenitor_client::ResponseValue;
 
-use crate::error::{CallContext, Error, ErrorBody, from_raw};
+use crate::error::{Error, ErrorBody, from_raw};
 use crate::raw::types;
 use crate::transport::{call_scope, headers};
 
@@ -24,8 +24,11 @@ where
 }
 
 /// An error of the generated client ([`Client::raw`](crate::Client::raw)), classified as the
-/// facade's calls are (a 403 is [`Error::Forbidden`], ...), so `?` works on escape-hatch calls.
-/// The operation is named `raw` in the error.
+/// facade's calls are (a 403 is [`Error::Forbidden`], an HTML 502 is an [`Error::Api`] of
+/// status 502, ...) and scrubbed of secrets the same way, so `?` works on escape-hatch calls.
+/// The error names the generated operation (e.g. `get_server`) when the transport saw the
+/// call, else `raw`; [`Error::is_retryable`] counts an operation it cannot name as not
+/// idempotent.
 ///
 /// ```no_run
 /// # async fn demo(client: playflow::Client<playflow::ClientKey>) -> playflow::Result<()> {
@@ -36,20 +39,27 @@ where
 impl From<progenitor_client::Error<types::Error>> for Error {
     fn from(e: progenitor_client::Error<types::Error>) -> Self {
         use progenitor_client::Error as Raw;
-        // No call scope here: what the error itself carries of its response is all there is.
-        let last_response = match &e {
+        // No call scope here: what the transport recorded of this caller's last raw call
+        // (status, operation, key), corrected by what the error itself carries.
+        let mut context = call_scope::take_raw().unwrap_or_default();
+        match &e {
             Raw::ErrorResponse(rv) => {
-                Some(headers::response_info(rv.status().as_u16(), rv.headers()))
+                context.last_response =
+                    Some(headers::response_info(rv.status().as_u16(), rv.headers()));
             }
             Raw::UnexpectedResponse(r) => {
-                Some(headers::response_info(r.status().as_u16(), r.headers()))
+                context.last_response =
+                    Some(headers::response_info(r.status().as_u16(), r.headers()));
             }
-            _ => None,
+            // Only the recorded status is known (progenitor drops it).
+            Raw::InvalidResponsePayload(..) => {}
+            _ => context.last_response = None,
+        }
+        let operation = if context.operation.is_empty() {
+            "raw"
+        } else {
+            context.operation
         };
-        let context = CallContext {
-            last_response,
-            ..CallContext::default()
-        };
-        from_raw(e, "raw", &context)
+        from_raw(e, operation, &context)
     }
 }

@@ -73,6 +73,9 @@ pub struct Client<K: ApiKey = ServerKey> {
 struct Shared {
     raw: raw::Client,
     base_url: String,
+    /// Keeps the key known to the redactor while any clone of this client lives, so errors
+    /// of `raw()` calls and traces are scrubbed of it too.
+    _key_guard: crate::error::SecretGuard,
 }
 
 impl<K: ApiKey> Clone for Client<K> {
@@ -435,7 +438,11 @@ impl<K: ApiKey> ClientBuilder<K> {
         let transport = transport.share_rate_limit(self.key.expose(), self.redis_rate_limit)?;
         let raw = raw::Client::new_with_client(&base_url, http, transport);
         Ok(Client {
-            shared: Arc::new(Shared { raw, base_url }),
+            shared: Arc::new(Shared {
+                raw,
+                base_url,
+                _key_guard: crate::error::register_secret(self.key.expose()),
+            }),
             _key: PhantomData,
         })
     }

@@ -74,8 +74,10 @@
 //! `Forbidden`, `NotFound`, `RateLimited` (with `Retry-After` and the rate-limit headers), `Api`
 //! (any other status, with the typed `detail`: [validation issues](Error::validation_issues)
 //! with `loc`, `msg` and `type`), `Timeout`, `Transport`, `Decode` (with a short body excerpt)
-//! and `InvalidInput` (refused before any request). [`Error::is_retryable`] and
-//! [`Error::status`] answer the usual questions. No error ever contains the API key.
+//! and `InvalidInput` (refused before any request), and `OutcomeUnknown` (a tagged start the
+//! client could not settle). [`Error::is_retryable`] (safe and worth trying again),
+//! [`Error::outcome_unknown`] (the server may have acted) and [`Error::status`] answer the
+//! usual questions. No error ever contains the API key or a presigned URL's query.
 //!
 //! # Retries, rate limits, redirects, tracing
 //!
@@ -116,8 +118,8 @@ pub mod waiter;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT, redirect_policy};
 pub use error::{
-    ApiError, DecodeError, Error, ErrorDetail, InvalidInput, LocPart, RateLimited, Result,
-    TransportError, ValidationIssue,
+    ApiError, DecodeError, Error, ErrorDetail, InvalidInput, LocPart, OutcomeUnknown, RateLimited,
+    Result, TransportError, ValidationIssue,
 };
 pub use keys::{API_KEY_ENV, ApiKey, ClientKey, KeyError, KeyKind, ServerKey};
 pub use paging::Paged;

@@ -221,7 +221,7 @@ where
 
 /// Whether a page of `len` items at `offset` is followed by another, from what the answer said:
 /// `has_more` when present, else `total`, else whether the page was full.
-fn has_more(
+pub(crate) fn has_more(
     has_more: Option<bool>,
     total: Option<i64>,
     offset: u64,

@@ -31,6 +31,8 @@ pub(crate) struct CallContext {
     pub(crate) last_response: Option<ResponseInfo>,
     /// Scrubs the secrets the call sent from texts a server may have echoed.
     pub(crate) redactor: Redactor,
+    /// The operation the transport ran (progenitor's name), when known.
+    pub(crate) operation: &'static str,
 }
 
 /// Classify an error answer by status (`api.status`); `response` supplies a 429's headers.
@@ -138,7 +140,7 @@ fn classify<E: ErrorBody>(
             };
             if status.is_redirection() {
                 // A redirect the client refused to follow: it leads to another origin.
-                let target = redirect_origin(&response);
+                let target = context.redactor.clean(&redirect_origin(&response));
                 api.detail = ErrorDetail::Message(format!(
                     "redirect to {target} not followed: the API key is sent only to the base URL's origin"
                 ));

@@ -7,7 +7,8 @@
 //! The module is a leaf: it imports nothing of the crate but the generated types. Its files:
 //! this one ([`Error`]), `api` (the API's error answers), `failure` (failures without an
 //! answer: transport, decode, input), `classify` (generated-layer errors to [`Error`], from the
-//! call context the caller passes in) and `redact` (scrubbing secrets from server texts).
+//! call context the caller passes in) and `redact` (the one redactor: every secret the client
+//! holds, scrubbed from every text that can reach an error or a trace).
 
 mod api;
 mod classify;
@@ -19,8 +20,8 @@ use std::time::Duration;
 
 pub use api::{ApiError, ErrorDetail, LocPart, RateLimited, ValidationIssue};
 pub(crate) use classify::{CallContext, ErrorBody, ResponseInfo, from_raw, from_status};
-pub use failure::{DecodeError, InvalidInput, TransportError};
-pub(crate) use redact::Redactor;
+pub use failure::{DecodeError, InvalidInput, OutcomeUnknown, TransportError};
+pub(crate) use redact::{Redactor, SecretGuard, register as register_secret};
 
 /// Result of every facade call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -60,24 +61,88 @@ pub enum Error {
     Decode(DecodeError),
     /// Input refused before any request was sent.
     InvalidInput(InvalidInput),
+    /// A tagged start whose outcome the client could not settle (see [`OutcomeUnknown`]).
+    OutcomeUnknown(Box<OutcomeUnknown>),
 }
 
 impl Error {
-    /// Whether the same call may succeed if made again later: timeouts, transport failures
-    /// (but not redirect loops), 408, 429 and 500–504. The client already retried idempotent calls before returning this.
+    /// Whether making the same call again is both safe and may succeed.
+    ///
+    /// The failure must be one that can pass (a timeout, a transport failure other than a
+    /// redirect loop, 408, 429 or 500–504), **and** a second attempt must not risk doing the
+    /// work twice: either the call is idempotent (`GET`, `PUT`, `DELETE`, ...), or the request
+    /// provably never reached the server ([`outcome_unknown`](Self::outcome_unknown) is
+    /// `false`: the connection or the name lookup failed, or the server answered 429 or 408
+    /// without acting). So a `POST /servers/start` answered 503, or reset after it was sent,
+    /// is **not** retryable: the server may have started it. Use
+    /// [`StartServer::idempotency_tag`](crate::servers::StartServer::idempotency_tag) for
+    /// starts you want to repeat safely. The client already retried what it could before
+    /// returning the error.
+    ///
+    /// An error built by hand ([`ApiError::new`], no operation) is judged by its status alone.
     ///
     /// ```
     /// let err = playflow::Error::InvalidInput(playflow::InvalidInput::new("ttl", "below 60 s"));
     /// assert!(!err.is_retryable());
+    /// let unavailable = playflow::Error::Api(Box::new(playflow::ApiError::new(503, "down")));
+    /// assert!(unavailable.is_retryable());
     /// ```
     pub fn is_retryable(&self) -> bool {
-        match self {
+        let passing = match self {
             Self::Timeout(_) | Self::RateLimited(_) => true,
             // A redirect loop or a refused cross-origin redirect will not change by itself.
-            Self::Transport(e) => !e.source.is_redirect(),
+            Self::Transport(e) => !e.is_redirect(),
             Self::Api(e) => matches!(e.status, 408 | 500..=504),
             _ => false,
+        };
+        passing && (!self.outcome_unknown() || self.idempotent().unwrap_or(true))
+    }
+
+    /// Whether the request may have reached the server and the client does not know what the
+    /// server did with it: it was sent, then the answer was a 500–504, or never came (a
+    /// timeout, a reset, a body cut short), or came as a success that did not decode; and a
+    /// tagged start whose recovery could not settle it ([`Error::OutcomeUnknown`]).
+    ///
+    /// `false` when the request provably never reached the server (connection refused, name
+    /// lookup failed, a connect timeout, input refused before any request), and when the
+    /// server answered in a way that says it did not act (4xx, including 408 and 429).
+    ///
+    /// For an idempotent call this is harmless (a retry has the same effect). For any other
+    /// call (starting a server, creating a lobby, asking for an upload URL) it means: find
+    /// out before trying again, or you may do it twice.
+    ///
+    /// ```
+    /// let refused = playflow::Error::InvalidInput(playflow::InvalidInput::new("ttl", "below 60 s"));
+    /// assert!(!refused.outcome_unknown());
+    /// let bad_gateway = playflow::Error::Api(Box::new(playflow::ApiError::new(502, "Bad Gateway")));
+    /// assert!(bad_gateway.outcome_unknown());
+    /// ```
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Self::Timeout(e) | Self::Transport(e) => !e.never_sent() && !e.is_redirect(),
+            Self::Api(e) => matches!(e.status, 500..=504),
+            Self::Decode(d) => d.status.is_none_or(|s| (200..300).contains(&s)),
+            Self::OutcomeUnknown(u) => u.start_sent,
+            _ => false,
         }
+    }
+
+    /// Whether the failed call was idempotent, from its operation's method (`None`: an error
+    /// built by hand, judged by status alone; an unknown operation counts as not idempotent).
+    fn idempotent(&self) -> Option<bool> {
+        let operation = match self {
+            Self::Unauthorized(e) | Self::Forbidden(e) | Self::NotFound(e) | Self::Api(e) => {
+                e.operation
+            }
+            Self::RateLimited(r) => r.api.operation,
+            Self::Timeout(e) | Self::Transport(e) => e.operation(),
+            Self::Decode(d) => d.operation,
+            Self::InvalidInput(_) | Self::OutcomeUnknown(_) => return Some(false),
+        };
+        if operation.is_empty() {
+            return None;
+        }
+        Some(operation_is_idempotent(operation))
     }
 
     /// The HTTP status, when a response arrived.
@@ -153,6 +218,7 @@ impl fmt::Display for Error {
             Self::Transport(e) => write!(f, "transport error: {e}"),
             Self::Decode(e) => write!(f, "{e}"),
             Self::InvalidInput(e) => write!(f, "{e}"),
+            Self::OutcomeUnknown(e) => write!(f, "{e}"),
         }
     }
 }
@@ -162,9 +228,25 @@ impl std::error::Error for Error {
         match self {
             Self::Timeout(e) | Self::Transport(e) => Some(e),
             Self::Decode(e) => Some(e),
+            Self::OutcomeUnknown(e) => Some(e.as_ref()),
             _ => None,
         }
     }
+}
+
+/// Whether an operation of the spec (by progenitor's name) has an idempotent method (RFC 9110
+/// §9.2.2). The presigned upload (`upload_build`) is a `PUT`; any other name counts as not
+/// idempotent.
+pub(crate) fn operation_is_idempotent(operation: &str) -> bool {
+    if operation == "upload_build" {
+        return true;
+    }
+    crate::raw::operations::by_name(operation).is_some_and(|op| {
+        matches!(
+            op.method,
+            "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE"
+        )
+    })
 }
 
 impl From<InvalidInput> for Error {

@@ -1,51 +1,85 @@
-//! Recovery from an ambiguous start: find the server a start tagged, instead of starting another.
+//! Finding the server a tagged start started, so a start happens once per tag: looked for
+//! before the start, and again after an ambiguous failure. Each search is bounded in pages and
+//! time, so a list that never ends cannot hold the caller.
 
-use futures::TryStreamExt as _;
+use std::time::Duration;
+
 use serde_json::Value;
+use tokio::time::Instant;
 
 use crate::Client;
-use crate::error::{Error, Result};
+use crate::error::Error;
 use crate::keys::ApiKey;
 use crate::model::Server;
+use crate::paging::{STREAM_PAGE_SIZE, has_more};
 
-/// The `custom_data` key [`StartServer::idempotent`](super::StartServer::idempotent) tags a
-/// start with.
+/// The `custom_data` key [`StartServer::idempotency_tag`](super::StartServer::idempotency_tag)
+/// tags a start with.
 pub const IDEMPOTENCY_KEY: &str = "_playflow_start_id";
 
-/// Whether the start may have happened although the call failed: the request may have
-/// reached PlayFlow before the failure.
-pub(super) fn is_ambiguous(e: &Error) -> bool {
-    match e {
-        Error::Timeout(_) => true,
-        Error::Transport(t) => !t.is_connect(),
-        Error::Api(api) => matches!(api.status, 500 | 502 | 503 | 504),
-        Error::Decode(d) => d.status.is_none_or(|s| (200..300).contains(&s)),
-        _ => false,
+/// The most pages of [`STREAM_PAGE_SIZE`] servers one search reads (2,000 servers).
+pub(super) const MAX_PAGES: u32 = 20;
+
+/// The longest one search takes, retries of its list calls included.
+pub(super) const MAX_TIME: Duration = Duration::from_secs(20);
+
+/// What a search for a tag found.
+pub(super) enum Search {
+    /// The server started under the tag.
+    Found(Box<Server>),
+    /// The whole list was read: no server has the tag.
+    Absent,
+    /// A list call failed after `pages` pages.
+    Failed { pages: u32, error: Error },
+    /// The bound was reached after `pages` pages, before the list ended.
+    Unsettled { pages: u32, reason: String },
+}
+
+/// Look for the server started under `tag` among every server, launching and pool ones
+/// included, within [`MAX_PAGES`] and [`MAX_TIME`].
+pub(super) async fn find_tagged<K: ApiKey>(client: &Client<K>, tag: &str) -> Search {
+    let deadline = Instant::now() + MAX_TIME;
+    let mut offset = 0u64;
+    for pages in 0..MAX_PAGES {
+        let page = client
+            .servers()
+            .list()
+            .include_launching(true)
+            .include_pool(true)
+            .limit(STREAM_PAGE_SIZE)
+            .offset(offset)
+            .send();
+        let page = match tokio::time::timeout_at(deadline, page).await {
+            Ok(Ok(page)) => page,
+            Ok(Err(error)) => return Search::Failed { pages, error },
+            Err(_) => {
+                return Search::Unsettled {
+                    pages,
+                    reason: format!("the server list did not end within {MAX_TIME:?}"),
+                };
+            }
+        };
+        let len = page.servers.len();
+        let more = has_more(page.has_more, page.total, offset, len, STREAM_PAGE_SIZE);
+        if let Some(server) = page.servers.into_iter().find(|s| is_tagged(s, tag)) {
+            return Search::Found(Box::new(server));
+        }
+        if !more {
+            return Search::Absent;
+        }
+        offset += len as u64;
+    }
+    Search::Unsettled {
+        pages: MAX_PAGES,
+        reason: format!("the server list did not end within {MAX_PAGES} pages"),
     }
 }
 
-/// The server started under `tag`, if any: every server, launching and pool ones included.
-pub(super) async fn find_tagged<K: ApiKey>(
-    client: &Client<K>,
-    tag: &str,
-) -> Result<Option<Server>> {
-    let servers = client
-        .servers()
-        .list()
-        .include_launching(true)
-        .include_pool(true)
-        .stream();
-    let mut servers = std::pin::pin!(servers);
-    while let Some(server) = servers.try_next().await? {
-        let tagged = server
-            .custom_data
-            .as_ref()
-            .and_then(|data| data.get(IDEMPOTENCY_KEY))
-            .and_then(Value::as_str)
-            == Some(tag);
-        if tagged {
-            return Ok(Some(server));
-        }
-    }
-    Ok(None)
+fn is_tagged(server: &Server, tag: &str) -> bool {
+    server
+        .custom_data
+        .as_ref()
+        .and_then(|data| data.get(IDEMPOTENCY_KEY))
+        .and_then(Value::as_str)
+        == Some(tag)
 }

@@ -7,14 +7,14 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::error::{InvalidInput, Result};
+use crate::error::{Error, InvalidInput, OutcomeUnknown, Result};
 use crate::keys::ApiKey;
 use crate::model::{ComputeSize, PortConfig, PortProtocol, Server, StartServerRequest};
 use crate::raw::types;
 use crate::{Client, Region};
 
 use super::ServerOutcome;
-use super::recover::{IDEMPOTENCY_KEY, find_tagged, is_ambiguous};
+use super::recover::{IDEMPOTENCY_KEY, Search, find_tagged};
 
 /// The TTL range the spec allows, in seconds.
 const TTL_SECS: std::ops::RangeInclusive<u64> = 60..=86_400;
@@ -28,6 +28,8 @@ pub struct StartServer<K: ApiKey> {
     compute_size: Option<ComputeSize>,
     ttl: Option<Duration>,
     ports: Vec<PortConfig>,
+    /// The first port refused by a setter (reported by `to_request`, before any request).
+    port_error: Option<InvalidInput>,
     env: BTreeMap<String, String>,
     custom_data: Option<std::result::Result<Map<String, Value>, InvalidInput>>,
     version_tag: Option<String>,
@@ -47,6 +49,7 @@ impl<K: ApiKey> fmt::Debug for StartServer<K> {
             .field("compute_size", &self.compute_size)
             .field("ttl", &self.ttl)
             .field("ports", &self.ports)
+            .field("port_error", &self.port_error)
             .field("env_keys", &self.env.keys().collect::<Vec<_>>())
             .field("custom_data", &self.custom_data)
             .field("version_tag", &self.version_tag)
@@ -68,6 +71,7 @@ impl<K: ApiKey> StartServer<K> {
             compute_size: None,
             ttl: None,
             ports: Vec::new(),
+            port_error: None,
             env: BTreeMap::new(),
             custom_data: None,
             version_tag: None,
@@ -107,7 +111,8 @@ impl<K: ApiKey> StartServer<K> {
     }
 
     /// Open a port (replaces the project's default port layout for this server once any port is
-    /// given). `internal_port` is where the game listens.
+    /// given). `internal_port` is where the game listens, 1–65535: port 0 or an empty name is
+    /// refused by [`send`](Self::send) and [`to_request`](Self::to_request), before any request.
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
@@ -119,10 +124,11 @@ impl<K: ApiKey> StartServer<K> {
     /// # Ok(()) }
     /// ```
     pub fn port(self, name: impl Into<String>, internal_port: u16, protocol: PortProtocol) -> Self {
-        self.port_config(port_config(name.into(), internal_port, protocol, false))
+        self.named_port(name.into(), internal_port, protocol, false)
     }
 
-    /// Open a TCP port with TLS terminated in front of it (e.g. for WebSocket games).
+    /// Open a TCP port with TLS terminated in front of it (e.g. for WebSocket games). Port 0
+    /// or an empty name is refused before any request, as with [`port`](Self::port).
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
@@ -130,15 +136,38 @@ impl<K: ApiKey> StartServer<K> {
     /// # Ok(()) }
     /// ```
     pub fn tls_port(self, name: impl Into<String>, internal_port: u16) -> Self {
-        self.port_config(port_config(
-            name.into(),
-            internal_port,
-            PortProtocol::Tcp,
-            true,
-        ))
+        self.named_port(name.into(), internal_port, PortProtocol::Tcp, true)
     }
 
-    /// Add a port given in full.
+    fn named_port(
+        self,
+        name: String,
+        internal_port: u16,
+        protocol: PortProtocol,
+        tls: bool,
+    ) -> Self {
+        let refused = if internal_port == 0 {
+            Some(format!(
+                "port `{name}`: the internal port must be 1–65535, got 0"
+            ))
+        } else if name.is_empty() {
+            Some(format!("port {internal_port}: the name must not be empty"))
+        } else {
+            None
+        };
+        match refused {
+            Some(reason) => self.refuse_port(reason),
+            None => self.port_config(port_config(name, internal_port, protocol, tls)),
+        }
+    }
+
+    fn refuse_port(mut self, reason: String) -> Self {
+        self.port_error
+            .get_or_insert_with(|| InvalidInput::new("port_configs", reason));
+        self
+    }
+
+    /// Add a port given in full. An internal port above 65535 is refused before any request.
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> Result<(), Box<dyn std::error::Error>> {
@@ -150,6 +179,12 @@ impl<K: ApiKey> StartServer<K> {
     /// # Ok(()) }
     /// ```
     pub fn port_config(mut self, port: PortConfig) -> Self {
+        if let Some(internal) = port.internal_port.filter(|p| p.get() > u64::from(u16::MAX)) {
+            let name = port.name.as_deref().unwrap_or_default();
+            return self.refuse_port(format!(
+                "port `{name}`: the internal port must be 1–65535, got {internal}"
+            ));
+        }
         self.ports.push(port);
         self
     }
@@ -242,12 +277,8 @@ impl<K: ApiKey> StartServer<K> {
         self
     }
 
-    /// Make an ambiguous failure safe: tag the start with a fresh unique id (in `custom_data`,
-    /// under [`IDEMPOTENCY_KEY`]); when the start times out or fails after the request may have
-    /// reached PlayFlow (a timeout, a dropped connection, a 5xx, an unreadable answer), list the
-    /// servers (launching and pool ones included) and return the tagged one if it exists,
-    /// instead of leaving you to start a second one. If none is found, the original error is
-    /// returned and no server was started under that tag (yet).
+    /// Make an ambiguous failure safe: tag the start with a fresh unique id (see
+    /// [`Self::idempotency_tag`] for what a tag does).
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
@@ -259,8 +290,22 @@ impl<K: ApiKey> StartServer<K> {
         self.idempotency_tag(tag)
     }
 
-    /// Like [`Self::idempotent`] with a tag of your own, e.g. derived from your match id so a
-    /// restarted matchmaker finds the server its predecessor started.
+    /// Tag the start (in `custom_data`, under [`IDEMPOTENCY_KEY`]) so it happens once per tag,
+    /// e.g. a tag derived from your match id, so a restarted matchmaker finds the server its
+    /// predecessor started:
+    ///
+    /// 1. **Before starting**, the servers (launching and pool ones included) are listed; a
+    ///    server with the tag is returned as the answer, and nothing is started.
+    /// 2. When the start fails after the request may have reached PlayFlow
+    ///    ([`Error::outcome_unknown`]: a timeout, a dropped connection, a 5xx, an unreadable
+    ///    answer), the servers are listed again and the tagged one returned if it exists. If
+    ///    none is, the start's error is returned and no server was started under that tag
+    ///    (yet).
+    ///
+    /// Each search reads at most 20 pages of 100 servers and takes at most 20 s; a list that
+    /// never ends (`has_more: true` forever) or a search that fails after the start ends in
+    /// [`Error::OutcomeUnknown`], which carries the tag. A server that already stopped is not
+    /// listed, so its tag starts a new one.
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
@@ -294,6 +339,9 @@ impl<K: ApiKey> StartServer<K> {
         let region = types::StartServerRequestRegion::try_from(self.region.as_str())
             .map_err(|_| InvalidInput::new("region", "must not be empty"))?;
         let ttl = self.ttl.map(check_ttl).transpose()?;
+        if let Some(refused) = &self.port_error {
+            return Err(refused.clone().into());
+        }
         let mut custom_data = match &self.custom_data {
             None => Map::new(),
             Some(checked) => checked.clone()?,
@@ -323,8 +371,8 @@ impl<K: ApiKey> StartServer<K> {
         })
     }
 
-    /// Start the server. Never retried blindly: see [`Self::idempotent`] for ambiguous
-    /// failures.
+    /// Start the server. Never retried blindly: see [`Self::idempotency_tag`] for starts that
+    /// must happen once.
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
@@ -335,14 +383,39 @@ impl<K: ApiKey> StartServer<K> {
     pub async fn send(self) -> Result<Server> {
         let request = self.to_request()?;
         let servers = self.client.servers();
+        let Some(tag) = &self.idempotency_tag else {
+            return servers.start_request(request).await;
+        };
+        // A server started under this tag before (by us, or by a predecessor) is the answer.
+        // (The searches are boxed: their futures are large and most starts never run one
+        // after the start.)
+        match Box::pin(find_tagged(&self.client, tag)).await {
+            Search::Found(server) => return Ok(*server),
+            Search::Absent => {}
+            Search::Failed { error, .. } => return Err(error),
+            Search::Unsettled { pages, reason } => {
+                return Err(Error::OutcomeUnknown(Box::new(OutcomeUnknown::new(
+                    tag, false, pages, reason, None,
+                ))));
+            }
+        }
         match servers.start_request(request).await {
             Ok(server) => Ok(server),
-            Err(e) if is_ambiguous(&e) => match &self.idempotency_tag {
-                Some(tag) => match find_tagged(&self.client, tag).await {
-                    Ok(Some(server)) => Ok(server),
-                    Ok(None) | Err(_) => Err(e),
-                },
-                None => Err(e),
+            Err(e) if e.outcome_unknown() => match Box::pin(find_tagged(&self.client, tag)).await {
+                Search::Found(server) => Ok(*server),
+                Search::Absent => Err(e),
+                Search::Failed { pages, error } => {
+                    Err(Error::OutcomeUnknown(Box::new(OutcomeUnknown::new(
+                        tag,
+                        true,
+                        pages,
+                        format!("listing the servers failed: {error}"),
+                        Some(e),
+                    ))))
+                }
+                Search::Unsettled { pages, reason } => Err(Error::OutcomeUnknown(Box::new(
+                    OutcomeUnknown::new(tag, true, pages, reason, Some(e)),
+                ))),
             },
             Err(e) => Err(e),
         }

@@ -159,8 +159,13 @@ impl Transport {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         self.authorize(&mut request, info);
+        call_scope::begin(info.operation_id);
         if let Some(key) = &self.api_key {
             call_scope::note_secret(key);
+        }
+        // Facade or raw, a registry that echoes the password must not leak it.
+        if let Some(password) = registry_password(&request, info) {
+            call_scope::note_text_secret(&password);
         }
         if STREAMING_OPERATIONS.contains(&info.operation_id) {
             *request.timeout_mut() = Some(STREAM_TIMEOUT);
@@ -173,6 +178,10 @@ impl Transport {
         let class = Class::of(request.method());
         let idempotent = retry::is_idempotent(request.method());
         let mut schedule = self.retry.as_ref().map(RetryConfig::schedule);
+        // An idempotent answer is read whole here, so that a body that fails after the head
+        // (reset, cut short, stalled past the timeout) is retried like any other failure.
+        let buffer =
+            idempotent && schedule.is_some() && !STREAMING_OPERATIONS.contains(&info.operation_id);
         let mut attempt = 1;
         loop {
             // Keep a copy while a retry is possible (a streamed body cannot be copied).
@@ -180,7 +189,9 @@ impl Transport {
             if let Some(limiter) = &self.limiter {
                 limiter.acquire(class).await;
             }
-            let outcome = self.attempt(client, request, info, attempt).await;
+            // Boxed: reqwest's future and the body read are large, and every facade call's
+            // future would carry them on the caller's stack.
+            let outcome = Box::pin(self.attempt(client, request, info, attempt, buffer)).await;
             match &outcome {
                 Ok(response) => {
                     if let Some(limiter) = &self.limiter {
@@ -216,6 +227,12 @@ impl Transport {
         }
     }
 
+    /// Scrubs this transport's key (and every registered secret) from traced text.
+    fn redactor(&self) -> crate::error::Redactor {
+        let key = self.api_key.as_ref().and_then(|k| k.to_str().ok());
+        crate::error::Redactor::new(key.unwrap_or_default())
+    }
+
     /// One attempt, in its tracing span.
     async fn attempt(
         &self,
@@ -223,6 +240,7 @@ impl Transport {
         request: reqwest::Request,
         info: &OperationInfo,
         attempt: u32,
+        buffer: bool,
     ) -> reqwest::Result<reqwest::Response> {
         let span = tracing::debug_span!(
             "playflow.request",
@@ -237,7 +255,16 @@ impl Transport {
             latency_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let outcome = client.execute(request).instrument(span.clone()).await;
+        let outcome = async {
+            let response = client.execute(request).await?;
+            if buffer {
+                retry::read_whole(response).await
+            } else {
+                Ok(response)
+            }
+        }
+        .instrument(span.clone())
+        .await;
         // Microsecond precision is plenty, and prints short.
         let latency_ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1e3;
         span.record("latency_ms", latency_ms);
@@ -247,11 +274,25 @@ impl Transport {
                 tracing::debug!(parent: &span, status = response.status().as_u16(), latency_ms, "response");
             }
             Err(e) => {
-                tracing::debug!(parent: &span, error = %describe(e), latency_ms, "request failed");
+                let error = self.redactor().clean(&describe(e));
+                tracing::debug!(parent: &span, error = %error, latency_ms, "request failed");
             }
         }
         outcome
     }
+}
+
+/// The registry password a Docker-image build request carries, if any.
+fn registry_password(request: &reqwest::Request, info: &OperationInfo) -> Option<String> {
+    if info.operation_id != "create_build_from_docker_image" {
+        return None;
+    }
+    let body: serde_json::Value = serde_json::from_slice(request.body()?.as_bytes()?).ok()?;
+    let password = body
+        .get("registry_credentials")?
+        .get("password")?
+        .as_str()?;
+    Some(password.to_owned())
 }
 
 /// A reqwest error's kind and causes, without its URL (which may carry a query string).

@@ -12,7 +12,9 @@ use super::headers::retry_after;
 /// and pass the result to [`ClientBuilder::retry`](crate::ClientBuilder::retry).
 ///
 /// - **Idempotent calls** (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`, per RFC 9110) are
-///   retried on connection failures, timeouts, and the statuses 408, 429 and 500–504.
+///   retried on connection failures, timeouts, and the statuses 408, 429 and 500–504, and when
+///   the body fails after the head (reset, cut short, stalled or dripped past the timeout):
+///   their answers are read whole inside the retry loop, under the same budget.
 /// - **Other calls** (`POST`, `PATCH`: starting a server, creating a lobby, ...) are retried only
 ///   when the request provably never left: the connection could not be made
 ///   (`reqwest::Error::is_connect`). Any later failure could mean the server acted on it.
@@ -206,6 +208,8 @@ pub(crate) fn retryable(
         Err(e) if e.is_connect() => "connect error",
         Err(e) if idempotent && e.is_timeout() => "timeout",
         Err(e) if idempotent && e.is_request() => "request error",
+        // The head came, the body did not (reset or cut short): see `read_whole`.
+        Err(e) if idempotent && (e.is_body() || e.is_decode()) => "body error",
         Ok(response) if idempotent && retryable_status(response.status()) => {
             return Some(Retryable {
                 reason: "status",
@@ -218,6 +222,25 @@ pub(crate) fn retryable(
         reason,
         server_delay: None,
     })
+}
+
+/// `response` with its body read whole: a failure reading it (a reset, a body cut short, a
+/// stall past the request timeout) becomes the attempt's error, which [`retryable`] judges.
+/// Status, version, headers and URL are kept.
+pub(crate) async fn read_whole(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    use reqwest::ResponseBuilderExt as _;
+    let mut builder = http::Response::builder()
+        .status(response.status())
+        .version(response.version())
+        .url(response.url().clone());
+    if let Some(headers) = builder.headers_mut() {
+        *headers = response.headers().clone();
+    }
+    let body = response.bytes().await?;
+    Ok(builder
+        .body(body)
+        .expect("the parts of a response that was valid")
+        .into())
 }
 
 /// 408, 429 and 500–504: the server did not act on the request, or may succeed later.

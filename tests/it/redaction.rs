@@ -316,3 +316,217 @@ fn generated_types_never_show_registry_passwords_or_presigned_queries() {
             .ends_with("X-Amz-Signature=deadbeef")
     );
 }
+
+/// The presigned URL the echoing server hands out and echoes, and the parts of it that are
+/// credentials.
+const SIGNATURE: &str = "s1gn4tur3S3CR3Tdeadbeef";
+const CREDENTIAL: &str = "AKIAEXAMPLE7Q2CRED";
+const REGISTRY_PASSWORD: &str = "ghp_regPASS0123456789xyz";
+
+fn presigned_url() -> String {
+    format!(
+        "https://uploads.example.com/b-1.zip?X-Amz-Credential={CREDENTIAL}&X-Amz-Signature={SIGNATURE}"
+    )
+}
+
+/// Every secret, and every partial run of the key a server might echo (8 characters or more).
+fn echoed_secrets() -> Vec<String> {
+    let key = SERVER_KEY;
+    let n = key.len();
+    vec![
+        key.to_owned(),
+        key[..n - 2].to_owned(),
+        key[2..].to_owned(),
+        key[n - 8..].to_owned(),
+        key[5..15].to_owned(),
+        presigned_url(),
+        SIGNATURE.to_owned(),
+        CREDENTIAL.to_owned(),
+        REGISTRY_PASSWORD.to_owned(),
+    ]
+}
+
+fn assert_no_echo(what: &str, text: &str) {
+    for secret in echoed_secrets() {
+        assert!(
+            !text.contains(&secret),
+            "{what} contains {secret:?}:\n{text}"
+        );
+    }
+}
+
+/// A server that echoes the key (whole and in parts), the presigned URL and the registry
+/// password in every place an answer has: message values, details, object keys, validation
+/// issues (`loc`, `msg`, `type`), headers, HTML pages, bodies that do not decode.
+fn echoing_server_script(seen: &playflow_test_support::Seen) -> Reply {
+    let key = seen.header("api-key").unwrap_or_default().to_owned();
+    let n = key.len().max(10);
+    let (minus_two, tail, middle) = (
+        key.get(..n - 2).unwrap_or_default(),
+        key.get(n - 8..).unwrap_or_default(),
+        key.get(5..15).unwrap_or_default(),
+    );
+    let url = presigned_url();
+    let password = serde_json::from_str::<serde_json::Value>(&seen.body)
+        .ok()
+        .and_then(|b| {
+            b["registry_credentials"]["password"]
+                .as_str()
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
+    let json = |status: u16, body: serde_json::Value| Reply::json(status, body.to_string());
+    match seen.path.rsplit('/').next().unwrap_or_default() {
+        "values" => json(
+            400,
+            serde_json::json!({
+                "error": format!("bad key {key}"),
+                "detail": format!("you sent {minus_two}, ending {tail}, around {middle}; upload to {url}"),
+                "status": 400,
+            }),
+        ),
+        "keys" => json(
+            409,
+            serde_json::json!({
+                "error": "conflict",
+                "detail": { key.clone(): { tail: [middle], url.clone(): url } },
+                "status": 409,
+            }),
+        ),
+        "issues" => json(
+            422,
+            serde_json::json!({
+                "error": "Validation failed",
+                "detail": [{ "loc": ["body", key.clone(), url.clone()], "msg": format!("{minus_two} is wrong"), "type": key }],
+                "status": 422,
+            }),
+        ),
+        "headers" => Reply::error(429, "Too Many Requests")
+            .header("retry-after", key.clone())
+            .header("x-ratelimit-limit", key.clone())
+            .header("x-echo", format!("{key} {url}")),
+        "moved" => {
+            Reply::json(302, "").header("location", format!("http://elsewhere.invalid/{key}?{url}"))
+        }
+        "html" => Reply::html(502, format!("<html>{key} {minus_two} {url}</html>")),
+        "undecodable" => Reply::json(
+            200,
+            format!("{{\"instance_id\": 7, \"name\": \"{key}\", \"url\": \"{url}\"}}"),
+        ),
+        // A list whose `total` is the key: serde quotes the offending value in its message.
+        "servers" => json(200, serde_json::json!({ "servers": [], "total": key })),
+        // An upload-url answer without `build_id`: the URL is all it has.
+        "upload-url" => json(200, serde_json::json!({ "upload_url": url, "name": key })),
+        "docker-image" => json(
+            400,
+            serde_json::json!({
+                "error": format!("login failed for password {password}"),
+                "detail": { password.clone(): password },
+                "status": 400,
+            }),
+        ),
+        _ => Reply::error(404, "Not Found"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn echoed_secrets_never_appear_in_any_error_or_trace_of_facade_or_raw_calls() {
+    use playflow::builds::RegistryLogin;
+    captured(); // install the subscriber before any call
+
+    let server = TestServer::start(echoing_server_script).await;
+    let client = client_builder(server.url())
+        .retry(fast_retry().max_retries(1))
+        .build()
+        .unwrap();
+    let ids = [
+        "values",
+        "keys",
+        "issues",
+        "headers",
+        "moved",
+        "html",
+        "undecodable",
+    ];
+    let mut errors: Vec<Error> = Vec::new();
+    for id in ids {
+        errors.push(client.servers().get(id).await.unwrap_err());
+        let raw = client.raw().get_server().instance_id(id).send().await;
+        errors.push(raw.unwrap_err().into());
+    }
+    errors.push(client.servers().list().send().await.unwrap_err());
+    errors.push(client.raw().list_servers().send().await.unwrap_err().into());
+    errors.push(client.builds().upload_url(None, None).await.unwrap_err());
+    errors.push(
+        client
+            .raw()
+            .create_build_upload_url()
+            .send()
+            .await
+            .unwrap_err()
+            .into(),
+    );
+    let login = RegistryLogin::new("acme-ci", REGISTRY_PASSWORD);
+    errors.push(
+        client
+            .builds()
+            .from_docker_image("ghcr.io/acme/arena:2.1.0")
+            .registry_login(login)
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    let request = playflow::raw::types::DockerImageBuildRequest::builder()
+        .image_url("ghcr.io/acme/arena:2.1.0")
+        .registry_credentials(playflow::raw::types::RegistryCredentials {
+            username: "acme-ci".into(),
+            password: REGISTRY_PASSWORD.into(),
+        });
+    let raw_docker = client
+        .raw()
+        .create_build_from_docker_image()
+        .body(request)
+        .send()
+        .await
+        .unwrap_err();
+    errors.push(raw_docker.into());
+
+    // The calls failed the way they should: the scrubbing kept the errors' meaning.
+    let statuses: Vec<Option<u16>> = errors.iter().map(Error::status).collect();
+    assert_eq!(
+        statuses,
+        [
+            Some(400),
+            Some(400),
+            Some(409),
+            Some(409),
+            Some(422),
+            Some(422),
+            Some(429),
+            Some(429),
+            Some(302),
+            Some(302),
+            Some(502),
+            Some(502),
+            Some(200),
+            Some(200),
+            Some(200),
+            Some(200),
+            Some(200),
+            Some(200),
+            Some(400),
+            Some(400),
+        ],
+        "{errors:#?}"
+    );
+    assert!(matches!(errors[0], Error::Api(_)));
+    assert_eq!(errors[4].validation_issues().len(), 1);
+    assert!(errors[4].validation_issues()[0].kind.contains("<redacted>"));
+    assert!(matches!(errors[16], Error::Decode(_)), "{:?}", errors[16]);
+    for (i, err) in errors.iter().enumerate() {
+        assert_no_echo(&format!("error {i}"), &error_texts(err));
+    }
+    let traces = captured();
+    assert!(traces.contains("get_server"), "the calls were traced");
+    assert_no_echo("the traces", &traces);
+}

@@ -198,15 +198,25 @@ async fn an_idempotent_start_that_times_out_recovers_the_tagged_server() {
     tagged["custom_data"] = json!({ IDEMPOTENCY_KEY: "match-77" });
     let mut other = server_json("s-other", "running");
     other["custom_data"] = json!({ IDEMPOTENCY_KEY: "match-76" });
+    // The look before the start finds nothing; the one after the timeout finds the server the
+    // start made meanwhile.
+    let lists = std::sync::atomic::AtomicUsize::new(0);
     let list = server
         .mock_async(|when, then| {
             when.method("GET")
                 .path("/api/v3/servers")
                 .query_param("include_launching", "true")
                 .query_param("include_pool", "true");
-            then.status(200).json_body(json!({
-                "servers": [other, tagged], "total": 2, "offset": 0, "limit": 100, "has_more": false
-            }));
+            then.respond_with(move |_: &HttpMockRequest| {
+                let servers = match lists.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                    0 => json!([other.clone()]),
+                    _ => json!([other.clone(), tagged.clone()]),
+                };
+                playflow_test_support::json_response(
+                    200,
+                    &json!({ "servers": servers, "offset": 0, "limit": 100, "has_more": false }),
+                )
+            });
         })
         .await;
     let client = client_builder(&server)
@@ -222,7 +232,7 @@ async fn an_idempotent_start_that_times_out_recovers_the_tagged_server() {
         .unwrap();
     assert_eq!(recovered.instance_id, "s-tagged");
     start.assert_calls_async(1).await;
-    list.assert_calls_async(1).await;
+    list.assert_calls_async(2).await;
 }
 
 #[tokio::test]
@@ -271,7 +281,8 @@ async fn a_generated_tag_is_found_after_a_gateway_error() {
     assert_eq!(recovered.instance_id, "s-found");
     assert!(!seen_tag.lock().unwrap().is_empty());
     start.assert_calls_async(1).await;
-    list.assert_calls_async(1).await;
+    // Once before the start (no server with the fresh tag yet), once after the 502.
+    list.assert_calls_async(2).await;
 }
 
 #[tokio::test]
@@ -300,7 +311,8 @@ async fn an_idempotent_start_with_no_tagged_server_returns_the_original_error() 
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(503));
-    list.assert_calls_async(1).await;
+    assert!(err.outcome_unknown() && !err.is_retryable(), "{err:?}");
+    list.assert_calls_async(2).await;
 }
 
 #[tokio::test]
@@ -335,7 +347,7 @@ async fn a_plain_start_that_times_out_is_an_error_and_lists_nothing() {
 }
 
 #[tokio::test]
-async fn a_refused_idempotent_start_does_not_list() {
+async fn a_refused_idempotent_start_does_not_list_again() {
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
@@ -359,7 +371,8 @@ async fn a_refused_idempotent_start_does_not_list() {
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(409));
-    list.assert_calls_async(0).await;
+    // Only the look before the start: a 409 says nothing was started.
+    list.assert_calls_async(1).await;
 }
 
 #[tokio::test]

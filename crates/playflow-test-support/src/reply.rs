@@ -153,6 +153,22 @@ impl Reply {
         self
     }
 
+    /// Send the head and the first `n` bytes of the body, then reset the connection (RST).
+    pub fn reset_after(mut self, n: usize) -> Self {
+        self.steps = vec![Step::Send(self.body_prefix(n)), Step::Reset];
+        self
+    }
+
+    /// Send the body one byte at a time, `every` apart (a server that drips its answer).
+    pub fn dripped(mut self, every: Duration) -> Self {
+        let body = self.body_prefix(usize::MAX);
+        self.steps = body
+            .into_iter()
+            .flat_map(|b| [Step::Send(vec![b]), Step::Wait(every)])
+            .collect();
+        self
+    }
+
     fn body_prefix(&self, n: usize) -> Vec<u8> {
         let body: Vec<u8> = self
             .steps
