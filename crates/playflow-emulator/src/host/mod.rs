@@ -145,7 +145,7 @@ impl GameHost {
                 .iter_mut()
                 .find(|s| s.id == id && s.generation == plan.generation && s.is_active())
             else {
-                return false;
+                return None;
             };
             ports.release(&record.ports);
             record.ports = server
@@ -168,18 +168,21 @@ impl GameHost {
                 "info",
                 format!("Game process {} started", server.pid()),
             );
-            true
+            Some(record.labels())
         });
-        if !adopted {
+        let Some(labels) = adopted else {
             // Stopped or restarted while the process was starting.
             server.stop(self.stop_grace).await;
             return;
-        }
+        };
         let task = tokio::spawn(supervise::supervise(
             Arc::downgrade(self),
             world.clone(),
-            id.to_owned(),
-            plan.generation,
+            supervise::Run {
+                id: id.to_owned(),
+                generation: plan.generation,
+                labels,
+            },
             server,
         ));
         let mut supervisors = self.supervisors.lock().unwrap_or_else(|e| e.into_inner());

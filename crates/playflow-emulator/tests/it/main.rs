@@ -5,5 +5,6 @@
 mod e2e;
 mod emulator;
 mod emulator_schema;
+mod process_restarts;
 mod processes;
 mod support;
