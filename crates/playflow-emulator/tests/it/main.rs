@@ -2,6 +2,7 @@
 //! client (`emulator`), every response checked against the spec (`emulator_schema`), and the
 //! `playflow` facade end to end against it (`e2e`).
 
+mod containers;
 mod e2e;
 mod emulator;
 mod emulator_schema;

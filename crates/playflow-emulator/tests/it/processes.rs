@@ -407,26 +407,6 @@ async fn build_log_says(api: &Api<'_>, build: &Value, needle: &str) {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn docker_image_builds_end_stopped_saying_why() {
-    let emulator = emulator().await;
-    let api = Api::new(&emulator);
-    api.call(
-        reqwest::Method::POST,
-        "/api/v3/builds/docker-image",
-        Some(json!({"name": "image", "image_url": "ghcr.io/acme/arena:1.0"})),
-    )
-    .await;
-    emulator.advance(Duration::from_secs(600));
-    let id = id_of(&api.start("image", json!({})).await);
-    api.status_becomes(&id, "stopped").await;
-    assert!(
-        api.log_text(&id)
-            .await
-            .contains("Docker-image builds are not run")
-    );
-}
-
 /// Whether a process with this id is alive (and not a zombie).
 pub(crate) fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
