@@ -5,6 +5,7 @@
 mod containers;
 mod e2e;
 mod emulator;
+mod emulator_killed;
 mod emulator_schema;
 mod process_restarts;
 mod processes;
