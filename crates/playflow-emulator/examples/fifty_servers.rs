@@ -53,7 +53,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
          system memory used beyond the games' RSS {:.0} KiB per server (noisy: whole machine)",
         run.game_rss_kib as f64 / SERVERS as f64 / 1024.0,
         run.emulator_rss_delta_kib as f64 / SERVERS as f64,
-        (run.system_used_kib - run.game_rss_kib) as f64 / SERVERS as f64
+        run.system_used_kib.saturating_sub(run.game_rss_kib) as f64 / SERVERS as f64
     );
     Ok(())
 }
