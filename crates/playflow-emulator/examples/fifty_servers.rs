@@ -117,6 +117,9 @@ async fn own_start_times() -> Result<Vec<Duration>, Box<dyn std::error::Error>> 
     Ok(times)
 }
 
+/// A server's start → running time, id and `running` body.
+type Started = (Duration, String, Value);
+
 struct Run {
     to_running: Vec<Duration>,
     answering: usize,
@@ -222,7 +225,7 @@ async fn through_the_emulator() -> Result<Run, Box<dyn std::error::Error>> {
             }
         });
     }
-    let results: Vec<Result<(Duration, String, Value), Box<dyn std::error::Error>>> =
+    let results: Vec<Result<Started, Box<dyn std::error::Error>>> =
         futures::future::join_all(starts).await;
     let mut to_running = Vec::new();
     let mut running = Vec::new();

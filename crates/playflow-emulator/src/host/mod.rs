@@ -150,12 +150,9 @@ impl GameHost {
         };
         let adopted = world.with(|world, now| {
             let crate::world::World { servers, ports, .. } = world;
-            let Some(record) = servers
+            let record = servers
                 .iter_mut()
-                .find(|s| s.id == id && s.generation == plan.generation && s.is_active())
-            else {
-                return None;
-            };
+                .find(|s| s.id == id && s.generation == plan.generation && s.is_active())?;
             ports.release(&record.ports);
             record.ports = server
                 .ports()
