@@ -45,6 +45,7 @@ pub struct EmulatorBuilder {
     pub(crate) client_key: Option<String>,
     pub(crate) game_servers: GameServers,
     pub(crate) launch_timeout: Duration,
+    pub(crate) container_cli: Option<std::path::PathBuf>,
 }
 
 impl Default for EmulatorBuilder {
@@ -65,6 +66,7 @@ impl Default for EmulatorBuilder {
             client_key: None,
             game_servers: GameServers::Simulated,
             launch_timeout: Duration::from_secs(60),
+            container_cli: None,
         }
     }
 }
@@ -238,6 +240,19 @@ impl EmulatorBuilder {
         self
     }
 
+    /// With [`GameServers::Processes`]: the container CLI that runs Docker-image builds (a
+    /// `docker` or `podman` executable; default: `docker`, else `podman`, on `PATH`). Its
+    /// daemon must answer `info`; otherwise such servers end `stopped` saying why.
+    ///
+    /// ```
+    /// let builder = playflow_emulator::Emulator::builder().container_cli("/usr/bin/podman");
+    /// # let _ = builder;
+    /// ```
+    pub fn container_cli(mut self, cli: impl Into<std::path::PathBuf>) -> Self {
+        self.container_cli = Some(cli.into());
+        self
+    }
+
     pub(crate) fn check(&self) -> Result<(), EmulatorError> {
         let refuse = |message: String| Err(EmulatorError::Config(message));
         if !(self.time_scale.is_finite() && self.time_scale > 0.0 && self.time_scale <= 1e6) {
@@ -357,7 +372,8 @@ pub enum GameServers {
     /// Servers of ZIP builds run the build's executable as a child process (own process group,
     /// own network namespace where the machine allows), with its ports relayed from the reported
     /// `127.0.0.1:external_port`; its lifecycle, logs and metrics follow the process. Builds are
-    /// unpacked (and checked) when their upload is processed. Docker-image builds are not run:
-    /// their servers end `stopped` with a log line saying why.
+    /// unpacked (and checked) when their upload is processed. Docker-image builds run through a
+    /// local Docker or Podman ([`EmulatorBuilder::container_cli`]) with their ports published
+    /// on loopback; without one, their servers end `stopped` with a log line saying why.
     Processes,
 }

@@ -82,6 +82,7 @@
 #![warn(missing_docs)]
 
 mod build_cache;
+mod container;
 pub mod echo;
 mod isolation;
 mod mirror;
@@ -94,6 +95,7 @@ mod tls;
 mod userns;
 
 pub use build_cache::{BuildCache, BuildError, UnpackedBuild};
+pub use container::{ContainerRuntime, ContainerSpec};
 pub use isolation::Isolation;
 pub use process::{Exit, Usage};
 pub use runner::{Runner, RunnerConfig, StartError};

@@ -353,7 +353,7 @@ impl Runner {
         };
         let command = command(&spec, &executable, &current_dir, how);
         let executable = spec.executable.display().to_string();
-        let mut child = self
+        let child = self
             .shared
             .spawner
             .spawn(command)
@@ -367,16 +367,6 @@ impl Runner {
         } else {
             None
         };
-        let group = Arc::new(ProcessGroup::new(pid as i32));
-        {
-            let mut groups = self.shared.groups.lock().unwrap_or_else(|p| p.into_inner());
-            groups.retain(|group| group.strong_count() > 0);
-            groups.push(Arc::downgrade(&group));
-        }
-
-        let (sender, receiver) = mpsc::channel(EVENT_BUFFER);
-        let events = Events::new(sender);
-        let (exit_sender, exit) = watch::channel(None);
         let mut tasks = Vec::new();
         let mut ports = Vec::with_capacity(spec.ports.len());
         for (port, listener) in spec.ports.iter().zip(listeners) {
@@ -413,6 +403,55 @@ impl Runner {
             });
         }
 
+        let probe = Probe {
+            pid: pid as i32,
+            ports: spec
+                .ports
+                .iter()
+                .map(|p| (p.internal_port, p.protocol))
+                .collect(),
+            own_sockets_only: !isolated,
+        };
+        Ok(self.follow(
+            child,
+            spawned,
+            ports,
+            tasks,
+            probe,
+            (spec.launch_timeout, spec.stop_grace),
+        ))
+    }
+
+    /// Spawns `command` on the spawner thread (so that `PR_SET_PDEATHSIG` holds).
+    pub(crate) async fn spawn(
+        &self,
+        command: tokio::process::Command,
+    ) -> io::Result<tokio::process::Child> {
+        self.shared.spawner.spawn(command).await
+    }
+
+    /// Follows a spawned child: its group (registered for the runner's `Drop`), its output as
+    /// `Log` events, its exit, and its launch (`Listening` once `probe` sees every port).
+    pub(crate) fn follow(
+        &self,
+        mut child: tokio::process::Child,
+        spawned: Instant,
+        ports: Vec<BoundPort>,
+        mut tasks: Vec<tokio::task::AbortHandle>,
+        probe: Probe,
+        (launch_timeout, grace): (Option<Duration>, Duration),
+    ) -> RunningServer {
+        let pid = child.id().unwrap_or_default();
+        let group = Arc::new(ProcessGroup::new(pid as i32));
+        {
+            let mut groups = self.shared.groups.lock().unwrap_or_else(|p| p.into_inner());
+            groups.retain(|group| group.strong_count() > 0);
+            groups.push(Arc::downgrade(&group));
+        }
+
+        let (sender, receiver) = mpsc::channel(EVENT_BUFFER);
+        let events = Events::new(sender);
+        let (exit_sender, exit) = watch::channel(None);
         let stdout = child.stdout.take();
         let stderr = child.stderr.take();
         let readers = [
@@ -444,28 +483,24 @@ impl Runner {
         };
         tasks.push(supervisor.abort_handle());
         let watcher = tokio::spawn(watch_launch(
-            pid as i32,
-            spec.ports
-                .iter()
-                .map(|p| (p.internal_port, p.protocol))
-                .collect(),
-            !isolated,
+            probe,
             spawned,
-            spec.launch_timeout,
-            spec.stop_grace,
+            launch_timeout,
+            grace,
             group.clone(),
             exit.clone(),
             events,
         ));
         tasks.push(watcher.abort_handle());
-        Ok(RunningServer {
+        RunningServer {
             pid,
             ports,
             events: Some(receiver),
             exit,
             group,
             tasks,
-        })
+            container: None,
+        }
     }
 }
 
@@ -478,7 +513,7 @@ impl Drop for Runner {
     }
 }
 
-fn io_error(doing: &str) -> impl FnOnce(io::Error) -> StartError + '_ {
+pub(crate) fn io_error(doing: &str) -> impl FnOnce(io::Error) -> StartError + '_ {
     move |error| StartError::Io {
         doing: doing.to_owned(),
         error,
@@ -846,13 +881,21 @@ impl Events {
     }
 }
 
+/// Whose socket tables show that a server is ready, and which ports they must show.
+#[derive(Clone)]
+pub(crate) struct Probe {
+    /// The process whose `/proc/<pid>/net` tables to read (its network namespace's).
+    pub(crate) pid: i32,
+    pub(crate) ports: Vec<(u16, Protocol)>,
+    /// Count only sockets that `pid` holds itself (on a shared network).
+    pub(crate) own_sockets_only: bool,
+}
+
 /// Polls the process's socket tables until it listens on all its ports (→ `Listening`), it
 /// exits, or the launch timeout passes (→ `LaunchTimedOut`, then a stop).
 #[allow(clippy::too_many_arguments)]
 async fn watch_launch(
-    pid: i32,
-    ports: Vec<(u16, Protocol)>,
-    own_sockets_only: bool,
+    probe: Probe,
     spawned: Instant,
     launch_timeout: Option<Duration>,
     grace: Duration,
@@ -866,9 +909,9 @@ async fn watch_launch(
         if exit.borrow().is_some() {
             return;
         }
-        let probe_ports = ports.clone();
+        let check = probe.clone();
         let listening = tokio::task::spawn_blocking(move || {
-            process::listens_on_all(pid, &probe_ports, own_sockets_only)
+            process::listens_on_all(check.pid, &check.ports, check.own_sockets_only)
         })
         .await
         .unwrap_or(false);

@@ -123,6 +123,9 @@ pub struct RunningServer {
     pub(crate) exit: watch::Receiver<Option<Exit>>,
     pub(crate) group: Arc<ProcessGroup>,
     pub(crate) tasks: Vec<AbortHandle>,
+    /// For a container build: the container, removed when the server stops or is dropped
+    /// (killing the container CLI does not end the container).
+    pub(crate) container: Option<crate::container::Container>,
 }
 
 impl RunningServer {
@@ -234,7 +237,11 @@ impl RunningServer {
     /// # }
     /// ```
     pub async fn stop(&self, grace: Duration) -> Exit {
-        self.group.stop(grace, self.exit.clone()).await
+        let exit = self.group.stop(grace, self.exit.clone()).await;
+        if let Some(container) = &self.container {
+            container.remove().await;
+        }
+        exit
     }
 
     /// CPU time and resident memory of the server's process group (from `/proc/<pid>/stat`).

@@ -53,7 +53,12 @@ impl Shared {
         let host = match config.game_servers {
             GameServers::Simulated => None,
             GameServers::Processes => Some(Arc::new(
-                GameHost::new(config.launch_timeout, GAME_STOP_GRACE).map_err(EmulatorError::Io)?,
+                GameHost::new(
+                    config.launch_timeout,
+                    GAME_STOP_GRACE,
+                    config.container_cli.clone(),
+                )
+                .map_err(EmulatorError::Io)?,
             )),
         };
         Ok(Shared {

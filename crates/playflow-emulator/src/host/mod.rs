@@ -14,8 +14,8 @@ use std::time::Duration;
 use playflow::raw::enums::{BuildType, PortProtocol};
 use playflow::raw::types;
 use playflow_runner::{
-    BuildCache, BuildError, GameSpec, Isolation, PortSpec, Protocol, Runner, RunnerConfig,
-    SessionInfo, UnpackedBuild,
+    BuildCache, BuildError, ContainerRuntime, ContainerSpec, GameSpec, Isolation, PortSpec,
+    Protocol, Runner, RunnerConfig, RunningServer, SessionInfo, UnpackedBuild,
 };
 use tokio::task::AbortHandle;
 
@@ -31,22 +31,38 @@ pub(crate) struct GameHost {
     launch_timeout: Duration,
     stop_grace: Duration,
     supervisors: Mutex<Vec<AbortHandle>>,
+    /// The container CLI asked for (`None`: `docker`, else `podman`, on `PATH`).
+    container_cli: Option<PathBuf>,
+    /// Probed on the first Docker-image server: the runtime, or why there is none.
+    containers: tokio::sync::OnceCell<Result<ContainerRuntime, String>>,
 }
 
 /// What a launch needs from the world, copied out under its lock.
 struct LaunchPlan {
     generation: u64,
-    build_id: String,
-    archive: PathBuf,
-    executable: String,
+    payload: Payload,
     startup_args: Option<String>,
     environment: Vec<(String, String)>,
     port_configs: Vec<types::PortConfig>,
     session: SessionInfo,
 }
 
+/// What runs: an uploaded ZIP build, or a Docker image.
+enum Payload {
+    Zip {
+        build_id: String,
+        archive: PathBuf,
+        executable: String,
+    },
+    Image(String),
+}
+
 impl GameHost {
-    pub(crate) fn new(launch_timeout: Duration, stop_grace: Duration) -> io::Result<GameHost> {
+    pub(crate) fn new(
+        launch_timeout: Duration,
+        stop_grace: Duration,
+        container_cli: Option<PathBuf>,
+    ) -> io::Result<GameHost> {
         let folder = tempfile::Builder::new()
             .prefix("playflow-emulator-games-")
             .tempdir()?;
@@ -57,6 +73,8 @@ impl GameHost {
             launch_timeout,
             stop_grace,
             supervisors: Mutex::new(Vec::new()),
+            container_cli,
+            containers: tokio::sync::OnceCell::new(),
         })
     }
 
@@ -97,56 +115,44 @@ impl GameHost {
         let Some(plan) = world.with(|world, now| plan(world, id, now)) else {
             return;
         };
-        let host = self.clone();
-        let unpacked = {
-            let (build_id, archive, executable) = (
-                plan.build_id.clone(),
-                plan.archive.clone(),
-                plan.executable.clone(),
-            );
-            tokio::task::spawn_blocking(move || host.unpack(&build_id, &archive, &executable))
+        let started = match plan.payload {
+            Payload::Zip {
+                build_id,
+                archive,
+                executable,
+            } => {
+                self.start_zip(
+                    id,
+                    plan.generation,
+                    (build_id, archive, executable),
+                    plan.session,
+                    plan.startup_args,
+                    plan.environment,
+                    &plan.port_configs,
+                )
                 .await
-                .unwrap_or_else(|error| {
-                    Err(BuildError::Io {
-                        doing: "unpacking the build".to_owned(),
-                        error: io::Error::other(error.to_string()),
-                    })
-                })
+            }
+            Payload::Image(image) => {
+                self.start_image(
+                    id,
+                    plan.generation,
+                    image,
+                    plan.startup_args,
+                    plan.environment,
+                    &plan.port_configs,
+                )
+                .await
+            }
         };
-        let build = match unpacked {
-            Ok(build) => build,
-            Err(error) => return fail(world, id, plan.generation, error.to_string()),
-        };
-        let working = self
-            .folder
-            .path()
-            .join("servers")
-            .join(format!("{id}-{}", plan.generation));
-        let mut spec = GameSpec::for_build(&build, working)
-            .launch_timeout(self.launch_timeout)
-            .stop_grace(self.stop_grace)
-            .session(plan.session);
-        if let Some(args) = &plan.startup_args {
-            spec = spec.startup_args(args.clone());
-        }
-        for (name, value) in plan.environment {
-            spec = spec.env(name, value);
-        }
-        for config in &plan.port_configs {
-            spec = spec.port(port_spec(config));
-        }
-        let server = match self.runner.start(spec).await {
+        let server = match started {
             Ok(server) => server,
-            Err(error) => return fail(world, id, plan.generation, error.to_string()),
+            Err(reason) => return fail(world, id, plan.generation, reason),
         };
         let adopted = world.with(|world, now| {
             let crate::world::World { servers, ports, .. } = world;
-            let Some(record) = servers
+            let record = servers
                 .iter_mut()
-                .find(|s| s.id == id && s.generation == plan.generation && s.is_active())
-            else {
-                return false;
-            };
+                .find(|s| s.id == id && s.generation == plan.generation && s.is_active())?;
             ports.release(&record.ports);
             record.ports = server
                 .ports()
@@ -168,23 +174,112 @@ impl GameHost {
                 "info",
                 format!("Game process {} started", server.pid()),
             );
-            true
+            Some(record.labels())
         });
-        if !adopted {
+        let Some(labels) = adopted else {
             // Stopped or restarted while the process was starting.
             server.stop(self.stop_grace).await;
             return;
-        }
+        };
         let task = tokio::spawn(supervise::supervise(
             Arc::downgrade(self),
             world.clone(),
-            id.to_owned(),
-            plan.generation,
+            supervise::Run {
+                id: id.to_owned(),
+                generation: plan.generation,
+                labels,
+            },
             server,
         ));
         let mut supervisors = self.supervisors.lock().unwrap_or_else(|e| e.into_inner());
         supervisors.retain(|task| !task.is_finished());
         supervisors.push(task.abort_handle());
+    }
+
+    /// Unpacks (once) and starts a ZIP build's executable; the error is the log line.
+    #[allow(clippy::too_many_arguments)]
+    async fn start_zip(
+        self: &Arc<Self>,
+        id: &str,
+        generation: u64,
+        (build_id, archive, executable): (String, PathBuf, String),
+        session: SessionInfo,
+        startup_args: Option<String>,
+        environment: Vec<(String, String)>,
+        port_configs: &[types::PortConfig],
+    ) -> Result<RunningServer, String> {
+        let host = self.clone();
+        let unpacked = {
+            tokio::task::spawn_blocking(move || host.unpack(&build_id, &archive, &executable))
+                .await
+                .unwrap_or_else(|error| {
+                    Err(BuildError::Io {
+                        doing: "unpacking the build".to_owned(),
+                        error: io::Error::other(error.to_string()),
+                    })
+                })
+        };
+        let build = match unpacked {
+            Ok(build) => build,
+            Err(error) => return Err(error.to_string()),
+        };
+        let working = self
+            .folder
+            .path()
+            .join("servers")
+            .join(format!("{id}-{}", generation));
+        let mut spec = GameSpec::for_build(&build, working)
+            .launch_timeout(self.launch_timeout)
+            .stop_grace(self.stop_grace)
+            .session(session);
+        if let Some(args) = &startup_args {
+            spec = spec.startup_args(args.clone());
+        }
+        for (name, value) in environment {
+            spec = spec.env(name, value);
+        }
+        for config in port_configs {
+            spec = spec.port(port_spec(config));
+        }
+        self.runner
+            .start(spec)
+            .await
+            .map_err(|error| error.to_string())
+    }
+
+    /// Starts a Docker-image build through the local container runtime (probed once); the
+    /// error is the log line.
+    async fn start_image(
+        &self,
+        id: &str,
+        generation: u64,
+        image: String,
+        startup_args: Option<String>,
+        environment: Vec<(String, String)>,
+        port_configs: &[types::PortConfig],
+    ) -> Result<RunningServer, String> {
+        let runtime = self
+            .containers
+            .get_or_init(|| ContainerRuntime::detect(self.container_cli.clone()))
+            .await
+            .as_ref()
+            .map_err(|why| format!("Docker-image build {image} cannot run here: {why}"))?;
+        let mut spec = ContainerSpec::new(image, format!("playflow-{id}-{generation}"))
+            .launch_timeout(self.launch_timeout)
+            .stop_grace(self.stop_grace);
+        if let Some(args) = startup_args {
+            spec = spec.startup_args(args);
+        }
+        for (name, value) in environment {
+            spec = spec.env(name, value);
+        }
+        for config in port_configs {
+            spec = spec.port(port_spec(config));
+        }
+        self.runner
+            .start_container(runtime, spec)
+            .await
+            .map_err(|error| error.to_string())
     }
 
     /// Starts the processes of servers the world started itself (lobby and matchmaking starts),
@@ -236,12 +331,10 @@ fn plan(
         .and_then(|build_id| world.builds.iter().find(|b| &b.id == build_id));
     let refusal = match build {
         None => Some("the server has no build to run".to_owned()),
-        Some(build) if build.kind == BuildType::DockerImage => Some(format!(
-            "Docker-image builds are not run by the emulator (no local container runtime is used); \
-             image {} was not started. Upload a ZIP build to run the game server locally",
-            build.image_url.as_deref().unwrap_or("(none)")
-        )),
-        Some(build) if build.archive.is_none() => {
+        Some(build) if build.kind == BuildType::DockerImage && build.image_url.is_none() => {
+            Some("the Docker-image build has no image_url".to_owned())
+        }
+        Some(build) if build.kind != BuildType::DockerImage && build.archive.is_none() => {
             Some("the build has no uploaded archive".to_owned())
         }
         Some(_) => None,
@@ -260,9 +353,14 @@ fn plan(
     environment.sort();
     Some(LaunchPlan {
         generation: server.generation,
-        build_id: build.id.clone(),
-        archive: build.archive.clone()?,
-        executable: build.executable_path.clone(),
+        payload: match build.kind {
+            BuildType::DockerImage => Payload::Image(build.image_url.clone()?),
+            _ => Payload::Zip {
+                build_id: build.id.clone(),
+                archive: build.archive.clone()?,
+                executable: build.executable_path.clone(),
+            },
+        },
         startup_args: server.startup_args.clone(),
         environment,
         port_configs: server.port_configs.clone(),

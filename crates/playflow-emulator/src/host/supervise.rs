@@ -10,6 +10,7 @@ use playflow_runner::{Event, RunningServer, Stream};
 use super::GameHost;
 use crate::world::LiveWorld;
 use crate::world::clock::delta;
+use crate::world::logs::RunLabels;
 use crate::world::servers::ServerRecord;
 
 /// How often the supervisor checks whether the server was stopped or restarted through the API.
@@ -20,6 +21,26 @@ const SAMPLE: Duration = Duration::from_secs(5);
 const MAX_SAMPLES: usize = 17_280;
 /// Pause before an `auto_restart` relaunch, so that a game crashing at start does not spin.
 const RESTART_PAUSE: Duration = Duration::from_millis(500);
+
+/// The launch a supervisor follows: the server, which of its launches, and the labels its
+/// lines carry (the machine it ran on, the name it had), even once a restart has replaced it.
+pub(super) struct Run {
+    pub(super) id: String,
+    pub(super) generation: u64,
+    pub(super) labels: RunLabels,
+}
+
+impl Run {
+    /// Logs a line of this run's process into its server, labelled as this run: also after a
+    /// restart, so that the old process's last words and its exit are not lost.
+    fn log(&self, world: &LiveWorld, level: &'static str, message: String) {
+        world.with(|world, now| {
+            if let Some(record) = world.servers.iter_mut().find(|s| s.id == self.id) {
+                record.log_for_run(self.labels.clone(), now, level, message);
+            }
+        });
+    }
+}
 
 /// The server of this launch, if it still is this launch.
 fn mine<'w>(
@@ -35,10 +56,10 @@ fn mine<'w>(
 pub(super) async fn supervise(
     host: Weak<GameHost>,
     world: Arc<LiveWorld>,
-    id: String,
-    generation: u64,
+    run: Run,
     mut server: RunningServer,
 ) {
+    let (id, generation) = (run.id.clone(), run.generation);
     let Some(mut events) = server.take_events() else {
         return;
     };
@@ -63,12 +84,10 @@ pub(super) async fn supervise(
                         record.samples.push((now, 0.0, mib(usage.memory_bytes)));
                     }
                 }),
-                Some(Event::Log { stream, line, .. }) => world.with(|world, now| {
-                    if let Some(record) = mine(&mut world.servers, &id, generation) {
-                        let level = if stream == Stream::Stderr { "error" } else { "info" };
-                        record.log(now, level, line);
-                    }
-                }),
+                Some(Event::Log { stream, line, .. }) => {
+                    let level = if stream == Stream::Stderr { "error" } else { "info" };
+                    run.log(&world, level, line);
+                }
                 Some(Event::LaunchTimedOut { after }) => {
                     timed_out = true;
                     world.with(|world, now| {
@@ -82,10 +101,18 @@ pub(super) async fn supervise(
                 }
                 Some(Event::Exited { .. }) | None => {
                     let status = status_text(server.exit_status());
+                    let pid = server.pid();
                     let relaunch = world.with(|world, now| {
                         let launch_delay = delta(world.timing.launch_delay);
                         let crate::world::World { servers, ports, .. } = world;
-                        let Some(record) = mine(servers, &id, generation) else { return false };
+                        let Some(record) = mine(servers, &id, generation) else {
+                            // Restarted: the server runs another process now; this one's end
+                            // still belongs in its log, labelled with the machine it ran on.
+                            if let Some(record) = servers.iter_mut().find(|s| s.id == id) {
+                                record.log_for_run(run.labels.clone(), now, "info", format!("Game process {pid} {status}"));
+                            }
+                            return false;
+                        };
                         if !record.is_active() {
                             record.log(now, "info", format!("Game process {status}"));
                             return false;

@@ -2,6 +2,7 @@
 //! warm pool and the plan's limits (external port numbers come from `ports`).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use playflow::raw::enums::{PortProtocol, ServerServiceType, ServerStatus};
@@ -11,7 +12,7 @@ use serde_json::{Map, Value};
 use super::World;
 use super::builds;
 use super::clock::{delta, seconds};
-use super::logs::{LogLine, push_line};
+use super::logs::{LogLine, RunLabels, push_labelled};
 use super::ports::PortAllocator;
 use super::refusal::{ApiError, ApiResult};
 use super::wire;
@@ -112,7 +113,39 @@ impl ServerRecord {
     }
 
     pub(crate) fn log(&mut self, at: DateTime<Utc>, level: &'static str, message: String) {
-        push_line(&mut self.logs, at, level, message);
+        let labels = self.labels();
+        push_labelled(&mut self.logs, at, level, message, labels);
+    }
+
+    /// A line of an earlier (or this) run, labelled as that run was (`labels` taken with
+    /// [`ServerRecord::labels`] while it was current).
+    pub(crate) fn log_for_run(
+        &mut self,
+        labels: RunLabels,
+        at: DateTime<Utc>,
+        level: &'static str,
+        message: String,
+    ) {
+        push_labelled(&mut self.logs, at, level, message, labels);
+    }
+
+    /// The labels lines get now: the current machine and name.
+    pub(crate) fn labels(&self) -> RunLabels {
+        let same = |current: Option<&Arc<str>>, wanted: Option<&str>| {
+            current
+                .filter(|current| Some(&***current) == wanted)
+                .cloned()
+        };
+        let last = self.logs.last().map(|line| &line.labels);
+        RunLabels {
+            machine: same(
+                last.and_then(|l| l.machine.as_ref()),
+                self.machine_id.as_deref(),
+            )
+            .or_else(|| self.machine_id.as_deref().map(Arc::from)),
+            server_name: same(last.and_then(|l| l.server_name.as_ref()), Some(&self.name))
+                .or_else(|| Some(Arc::from(self.name.as_str()))),
+        }
     }
 
     /// Puts the server on a fresh machine with fresh ports; it is `launching` until `now + delay`.

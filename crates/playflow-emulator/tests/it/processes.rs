@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 use playflow_emulator::{Emulator, GameServers};
 use serde_json::{Value, json};
 
-const ECHO: &str = env!("CARGO_BIN_EXE_playflow-emulator-echo");
+pub(crate) const ECHO: &str = env!("CARGO_BIN_EXE_playflow-emulator-echo");
 /// Upper bound of any one wait (wall clock).
-const PATIENCE: Duration = Duration::from_secs(20);
+pub(crate) const PATIENCE: Duration = Duration::from_secs(20);
 
-async fn emulator() -> Emulator {
+pub(crate) async fn emulator() -> Emulator {
     Emulator::builder()
         .game_servers(GameServers::Processes)
         .build_processing_delay(Duration::ZERO)
@@ -22,20 +22,25 @@ async fn emulator() -> Emulator {
         .expect("the emulator starts")
 }
 
-struct Api<'e> {
+pub(crate) struct Api<'e> {
     emulator: &'e Emulator,
     http: reqwest::Client,
 }
 
 impl Api<'_> {
-    fn new(emulator: &Emulator) -> Api<'_> {
+    pub(crate) fn new(emulator: &Emulator) -> Api<'_> {
         Api {
             emulator,
             http: reqwest::Client::new(),
         }
     }
 
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+    pub(crate) async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Value {
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.emulator.base_url()))
@@ -51,7 +56,7 @@ impl Api<'_> {
     }
 
     /// Uploads `archive` as build `name` and waits for its processing; returns the build.
-    async fn upload(&self, name: &str, archive: Vec<u8>) -> Value {
+    pub(crate) async fn upload(&self, name: &str, archive: Vec<u8>) -> Value {
         let url = self
             .call(
                 reqwest::Method::POST,
@@ -77,7 +82,7 @@ impl Api<'_> {
         .await
     }
 
-    async fn start(&self, build: &str, extra: Value) -> Value {
+    pub(crate) async fn start(&self, build: &str, extra: Value) -> Value {
         let mut body = json!({"name": "match-1", "region": "eu-west", "version_tag": build});
         if let (Value::Object(body), Value::Object(extra)) = (&mut body, extra) {
             body.extend(extra);
@@ -86,12 +91,12 @@ impl Api<'_> {
             .await
     }
 
-    async fn server(&self, id: &str) -> Value {
+    pub(crate) async fn server(&self, id: &str) -> Value {
         self.call(reqwest::Method::GET, &format!("/api/v3/servers/{id}"), None)
             .await
     }
 
-    async fn status_becomes(&self, id: &str, status: &str) -> Value {
+    pub(crate) async fn status_becomes(&self, id: &str, status: &str) -> Value {
         self.until(&format!("server {id} {status}"), async || {
             let server = self.server(id).await;
             (server["status"] == status).then_some(server)
@@ -99,7 +104,7 @@ impl Api<'_> {
         .await
     }
 
-    async fn log_text(&self, id: &str) -> String {
+    pub(crate) async fn log_text(&self, id: &str) -> String {
         let logs = self
             .call(
                 reqwest::Method::GET,
@@ -119,7 +124,11 @@ impl Api<'_> {
             .unwrap_or_default()
     }
 
-    async fn until<T>(&self, what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
+    pub(crate) async fn until<T>(
+        &self,
+        what: &str,
+        mut check: impl AsyncFnMut() -> Option<T>,
+    ) -> T {
         let start = Instant::now();
         loop {
             if let Some(value) = check().await {
@@ -131,12 +140,12 @@ impl Api<'_> {
     }
 }
 
-fn echo_zip() -> Vec<u8> {
+pub(crate) fn echo_zip() -> Vec<u8> {
     let binary = std::fs::read(ECHO).expect("the echo server binary");
     zip_with(&[("Server.x86_64", &binary)])
 }
 
-fn zip_with(files: &[(&str, &[u8])]) -> Vec<u8> {
+pub(crate) fn zip_with(files: &[(&str, &[u8])]) -> Vec<u8> {
     use std::io::Write as _;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default().unix_permissions(0o755);
@@ -147,7 +156,7 @@ fn zip_with(files: &[(&str, &[u8])]) -> Vec<u8> {
     zip.finish().unwrap().into_inner()
 }
 
-fn external(server: &Value, name: &str) -> std::net::SocketAddr {
+pub(crate) fn external(server: &Value, name: &str) -> std::net::SocketAddr {
     let port = server["network_ports"]
         .as_array()
         .and_then(|ports| ports.iter().find(|port| port["name"] == name))
@@ -161,7 +170,7 @@ fn external(server: &Value, name: &str) -> std::net::SocketAddr {
     .unwrap()
 }
 
-async fn udp_echo(address: std::net::SocketAddr, payload: &[u8]) -> Vec<u8> {
+pub(crate) async fn udp_echo(address: std::net::SocketAddr, payload: &[u8]) -> Vec<u8> {
     let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let mut buffer = [0u8; 1500];
     for _ in 0..50 {
@@ -242,11 +251,11 @@ async fn tcp_refused(address: std::net::SocketAddr) -> bool {
     tokio::net::TcpStream::connect(address).await.is_err()
 }
 
-async fn echo_build(api: &Api<'_>) {
+pub(crate) async fn echo_build(api: &Api<'_>) {
     assert_eq!(api.upload("echo", echo_zip()).await["status"], "ready");
 }
 
-fn id_of(server: &Value) -> String {
+pub(crate) fn id_of(server: &Value) -> String {
     server["instance_id"].as_str().unwrap().to_owned()
 }
 
@@ -398,28 +407,8 @@ async fn build_log_says(api: &Api<'_>, build: &Value, needle: &str) {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn docker_image_builds_end_stopped_saying_why() {
-    let emulator = emulator().await;
-    let api = Api::new(&emulator);
-    api.call(
-        reqwest::Method::POST,
-        "/api/v3/builds/docker-image",
-        Some(json!({"name": "image", "image_url": "ghcr.io/acme/arena:1.0"})),
-    )
-    .await;
-    emulator.advance(Duration::from_secs(600));
-    let id = id_of(&api.start("image", json!({})).await);
-    api.status_becomes(&id, "stopped").await;
-    assert!(
-        api.log_text(&id)
-            .await
-            .contains("Docker-image builds are not run")
-    );
-}
-
 /// Whether a process with this id is alive (and not a zombie).
-fn alive(pid: u32) -> bool {
+pub(crate) fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
         !stat
             .rsplit(')')

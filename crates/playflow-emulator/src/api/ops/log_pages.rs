@@ -51,15 +51,16 @@ pub(crate) fn page<T>(
     (cut, next)
 }
 
-/// A log line as the API returns it.
-pub(crate) fn entry(
-    line: &LogLine,
-    machine: Option<&str>,
-    region: &str,
-    server_name: Option<&str>,
-) -> types::LogEntry {
+/// A log line as the API returns it, labelled with the machine it was written on (server
+/// logs leave the server name out, project logs give it, as it was then).
+pub(crate) fn entry(line: &LogLine, region: &str, with_server_name: bool) -> types::LogEntry {
+    let server_name = line
+        .labels
+        .server_name
+        .as_deref()
+        .filter(|_| with_server_name);
     types::LogEntry {
-        instance: machine.map(str::to_owned),
+        instance: line.labels.machine.as_deref().map(str::to_owned),
         level: Some(line.level.to_owned()),
         message: Some(line.message.clone()),
         region: Some(region.to_owned()),

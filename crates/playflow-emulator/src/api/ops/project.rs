@@ -180,12 +180,7 @@ pub(crate) async fn logs(State(shared): State<Arc<Shared>>, call: Call) -> ApiRe
             .iter()
             .map(|(line, index)| {
                 let server = &world.servers[*index];
-                entry(
-                    line,
-                    server.machine_id.as_deref(),
-                    &server.region,
-                    Some(&server.name),
-                )
+                entry(line, &server.region, true)
             })
             .collect();
         let body = types::ProjectLogs {

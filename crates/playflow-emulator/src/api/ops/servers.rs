@@ -255,7 +255,7 @@ pub(crate) async fn logs(State(shared): State<Arc<Shared>>, call: Call) -> ApiRe
         let (count, next) = page(&lines, |line| line.at, limit);
         let entries: Vec<types::LogEntry> = lines[..count]
             .iter()
-            .map(|line| entry(line, server.machine_id.as_deref(), &server.region, None))
+            .map(|line| entry(line, &server.region, false))
             .collect();
         respond::ok(&types::ServerLogs {
             instance_id: server.id.clone(),
