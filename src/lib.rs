@@ -98,6 +98,7 @@
 
 mod call;
 mod client;
+mod endpoint;
 mod error;
 mod keys;
 mod paging;
@@ -115,6 +116,7 @@ pub mod transport;
 pub mod waiter;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT, redirect_policy};
+pub use endpoint::Endpoint;
 pub use error::{
     ApiError, DecodeError, Error, ErrorDetail, InvalidInput, LocPart, RateLimited, Result,
     TransportError, ValidationIssue,
