@@ -126,6 +126,15 @@ pub use paging::Paged;
 pub use region::Region;
 pub use transport::{RateLimitConfig, RetryConfig};
 
+/// The HTTP client crate this one is built on: [`ClientBuilder::http_client`] and
+/// [`redirect_policy`] take its types, so use this re-export to get the matching version.
+///
+/// ```
+/// let http = playflow::reqwest::Client::builder().redirect(playflow::redirect_policy()).build();
+/// assert!(http.is_ok());
+/// ```
+pub use reqwest;
+
 /// Not part of the API: items the workspace's own crates need from this one.
 #[doc(hidden)]
 pub mod __private {
