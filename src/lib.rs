@@ -115,7 +115,9 @@ pub mod servers;
 pub mod transport;
 pub mod waiter;
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT, redirect_policy};
+pub use client::{
+    BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT, redirect_policy,
+};
 pub use endpoint::Endpoint;
 pub use error::{
     ApiError, DecodeError, Error, ErrorDetail, InvalidInput, LocPart, RateLimited, Result,
