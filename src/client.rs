@@ -12,6 +12,9 @@ use crate::transport::{RateLimitConfig, RetryConfig, Transport};
 /// PlayFlow's production host root (paths carry the `/api` prefix).
 pub const DEFAULT_BASE_URL: &str = "https://api.computeflow.cloud";
 
+/// The environment variable [`Client::from_env`] reads the base URL from.
+pub const BASE_URL_ENV: &str = "PLAYFLOW_BASE_URL";
+
 /// The `User-Agent` sent unless configured otherwise: `playflow-rust/<version>`.
 pub const USER_AGENT: &str = concat!("playflow-rust/", env!("CARGO_PKG_VERSION"));
 
@@ -109,7 +112,10 @@ impl Client<ServerKey> {
         Self::builder(key).build()
     }
 
-    /// A server-key client from `PLAYFLOW_API_KEY`.
+    /// A server-key client from `PLAYFLOW_API_KEY`, calling `PLAYFLOW_BASE_URL`
+    /// ([`BASE_URL_ENV`]) when it is set and not empty (PlayFlow's production host otherwise).
+    /// A base URL that is not usable is an [`Error::InvalidInput`](crate::Error) naming the
+    /// variable and what to set it to.
     ///
     /// ```no_run
     /// let client = playflow::Client::from_env()?;
@@ -117,7 +123,28 @@ impl Client<ServerKey> {
     /// # Ok::<(), playflow::Error>(())
     /// ```
     pub fn from_env() -> Result<Self> {
-        Self::new(ServerKey::from_env()?)
+        let builder = Self::builder(ServerKey::from_env()?);
+        let Some(url) = std::env::var(BASE_URL_ENV)
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+        else {
+            return builder.build();
+        };
+        builder.base_url(url.trim()).build().map_err(|e| match e {
+            crate::Error::InvalidInput(input) if input.field == "base_url" => {
+                // The builder's reason may name a builder method; a user of the environment
+                // variable needs to know what to set instead. The value is not echoed.
+                let reason = input.reason.split(" (").next().unwrap_or_default();
+                InvalidInput::new(
+                    BASE_URL_ENV,
+                    format!(
+                        "{reason}; set {BASE_URL_ENV} to an https:// URL (http:// only on a loopback host such as 127.0.0.1), or unset it to call {DEFAULT_BASE_URL}"
+                    ),
+                )
+                .into()
+            }
+            other => other,
+        })
     }
 }
 

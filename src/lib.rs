@@ -100,6 +100,7 @@
 
 mod call;
 mod client;
+mod endpoint;
 mod error;
 mod keys;
 mod paging;
@@ -116,7 +117,10 @@ pub mod servers;
 pub mod transport;
 pub mod waiter;
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT, redirect_policy};
+pub use client::{
+    BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT, redirect_policy,
+};
+pub use endpoint::Endpoint;
 pub use error::{
     ApiError, DecodeError, Error, ErrorDetail, InvalidInput, LocPart, OutcomeUnknown, RateLimited,
     Result, TransportError, ValidationIssue,
@@ -125,6 +129,15 @@ pub use keys::{API_KEY_ENV, ApiKey, ClientKey, KeyError, KeyKind, ServerKey};
 pub use paging::Paged;
 pub use region::Region;
 pub use transport::{RateLimitConfig, RetryConfig};
+
+/// The HTTP client crate this one is built on: [`ClientBuilder::http_client`] and
+/// [`redirect_policy`] take its types, so use this re-export to get the matching version.
+///
+/// ```
+/// let http = playflow::reqwest::Client::builder().redirect(playflow::redirect_policy()).build();
+/// assert!(http.is_ok());
+/// ```
+pub use reqwest;
 
 /// Not part of the API: items the workspace's own crates need from this one.
 #[doc(hidden)]

@@ -76,3 +76,27 @@ pub type LobbyStatus = enums::LobbyStatus;
 pub type ComputeSize = enums::ComputeSize;
 /// `udp` or `tcp` (open).
 pub type PortProtocol = enums::PortProtocol;
+
+/// A generated builder's `try_into()` fails as [`Error::InvalidInput`](crate::Error), naming
+/// the missing or invalid field, so `?` works in a function returning [`crate::Result`].
+///
+/// ```
+/// fn request() -> playflow::Result<playflow::model::StartServerRequest> {
+///     Ok(playflow::model::StartServerRequest::builder().region("eu-west").try_into()?)
+/// }
+/// let err = request().unwrap_err();
+/// assert!(matches!(&err, playflow::Error::InvalidInput(input) if input.field == "name"), "{err}");
+/// ```
+impl From<types::error::ConversionError> for crate::Error {
+    fn from(e: types::error::ConversionError) -> Self {
+        let reason = e.to_string();
+        // typify's messages end with the field: "no value supplied for name",
+        // "error converting supplied value for region: …".
+        let field = reason
+            .split_once(" for ")
+            .map(|(_, rest)| rest.split(':').next().unwrap_or(rest).trim().to_owned())
+            .filter(|f| !f.is_empty() && !f.contains(' '))
+            .unwrap_or_else(|| "request".to_owned());
+        crate::InvalidInput::new(field, reason).into()
+    }
+}

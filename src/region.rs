@@ -117,8 +117,13 @@ impl AsRef<str> for Region {
 }
 
 impl fmt::Display for Region {
+    /// The name, padded to the formatter's width and alignment (`{:<10}` lines up tables).
+    ///
+    /// ```
+    /// assert_eq!(format!("[{:<9}]", playflow::Region::EU_WEST), "[eu-west  ]");
+    /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

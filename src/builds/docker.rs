@@ -86,7 +86,7 @@ impl DockerImageBuild {
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// client.builds().from_docker_image("ghcr.io/acme/arena:2.1.0").name("beta").send().await?;
+    /// client.builds().create_from_docker_image("ghcr.io/acme/arena:2.1.0").name("beta").send().await?;
     /// # Ok(()) }
     /// ```
     pub fn name(mut self, name: impl Into<String>) -> Self {
@@ -98,7 +98,7 @@ impl DockerImageBuild {
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// client.builds().from_docker_image("ghcr.io/acme/arena:2.1.0")
+    /// client.builds().create_from_docker_image("ghcr.io/acme/arena:2.1.0")
     ///     .executable_path("/app/server").send().await?;
     /// # Ok(()) }
     /// ```
@@ -112,7 +112,7 @@ impl DockerImageBuild {
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
     /// use playflow::builds::RegistryLogin;
-    /// client.builds().from_docker_image("ghcr.io/acme/arena:2.1.0")
+    /// client.builds().create_from_docker_image("ghcr.io/acme/arena:2.1.0")
     ///     .registry_login(RegistryLogin::new("acme-ci", std::env::var("GHCR_TOKEN").unwrap_or_default()))
     ///     .send().await?;
     /// # Ok(()) }
@@ -144,7 +144,7 @@ impl DockerImageBuild {
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// let accepted = client.builds().from_docker_image("ghcr.io/acme/arena:2.1.0").send().await?;
+    /// let accepted = client.builds().create_from_docker_image("ghcr.io/acme/arena:2.1.0").send().await?;
     /// println!("build {}", accepted.build_id);
     /// # Ok(()) }
     /// ```
@@ -161,7 +161,7 @@ impl DockerImageBuild {
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// let outcome = client.builds().from_docker_image("ghcr.io/acme/arena:2.1.0")
+    /// let outcome = client.builds().create_from_docker_image("ghcr.io/acme/arena:2.1.0")
     ///     .send_and_wait(std::time::Duration::from_secs(600)).await?;
     /// # let _ = outcome; Ok(()) }
     /// ```

@@ -211,14 +211,27 @@ impl Builds {
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// let accepted = client.builds().from_docker_image("ghcr.io/acme/arena-server:2.1.0").send().await?;
+    /// let accepted = client.builds().create_from_docker_image("ghcr.io/acme/arena-server:2.1.0").send().await?;
     /// # let _ = accepted; Ok(()) }
     /// ```
-    pub fn from_docker_image(&self, image_url: impl Into<String>) -> DockerImageBuild {
+    pub fn create_from_docker_image(&self, image_url: impl Into<String>) -> DockerImageBuild {
         DockerImageBuild::new(self.client.clone(), image_url.into())
     }
 
-    /// Create a build from a prepared request body. [`Self::from_docker_image`] builds that body
+    /// The former name of [`Self::create_from_docker_image`] (it is no constructor).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
+    /// # #[allow(deprecated)]
+    /// let accepted = client.builds().from_docker_image("ghcr.io/acme/arena-server:2.1.0").send().await?;
+    /// # let _ = accepted; Ok(()) }
+    /// ```
+    #[deprecated(note = "renamed `create_from_docker_image`")]
+    pub fn from_docker_image(&self, image_url: impl Into<String>) -> DockerImageBuild {
+        self.create_from_docker_image(image_url)
+    }
+
+    /// Create a build from a prepared request body. [`Self::create_from_docker_image`] builds that body
     /// for you; either way the registry password is a [`Secret`](crate::raw::Secret) that never
     /// shows in `Debug`.
     ///

@@ -27,7 +27,12 @@ mod player;
 pub use browse::BrowseLobbies;
 pub use errors::{LobbyErrorExt, LobbyErrorKind};
 pub use events::{LobbyEvent, LobbyEvents, decode_event_stream, decode_event_stream_with_limits};
-pub use matchmaking::{Endpoint, FindMatch, FindMatchError, Match, MatchSearch};
+pub use matchmaking::{FindMatch, FindMatchError, Match, MatchSearch};
+
+/// The endpoint of a found match: the crate's one [`Endpoint`](crate::Endpoint) type, also
+/// [`servers::Endpoint`](crate::servers::Endpoint).
+#[deprecated(note = "one type for servers and matches: use `playflow::Endpoint`")]
+pub type Endpoint = crate::Endpoint;
 pub use player::{
     CreateLobby, JoinLobby, JoinTarget, LeaveOutcome, PlayerLobby, UpdateLobbySettings,
 };

@@ -44,7 +44,7 @@ impl UnknownValue {
 
 impl fmt::Display for UnknownValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.pad(&self.0)
     }
 }
 
@@ -135,8 +135,9 @@ macro_rules! open_enum {
         }
 
         impl fmt::Display for $name {
+            /// The value, padded to the formatter's width and alignment (`{:<10}`).
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
+                f.pad(self.as_str())
             }
         }
 

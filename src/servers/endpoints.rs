@@ -1,9 +1,7 @@
-//! The addresses a running server hands to players.
+//! The addresses a running server hands to players: [`Server::endpoints`] and [`Endpoints`].
 
-use std::fmt;
-use std::net::SocketAddr;
-
-use crate::model::{NetworkPort, PortProtocol, Server};
+use crate::Endpoint;
+use crate::model::{PortProtocol, Server};
 
 impl Server {
     /// The server's connectable ports: by name, protocol and TLS, as `host:port` strings or
@@ -23,91 +21,9 @@ impl Server {
         Endpoints(
             self.network_ports
                 .iter()
-                .filter_map(Endpoint::from_port)
+                .filter_map(Endpoint::from_network_port)
                 .collect(),
         )
-    }
-}
-
-/// One public port of a server. Obtain with [`Server::endpoints`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct Endpoint {
-    /// The port's name from the port configuration (empty when PlayFlow gave none).
-    pub name: String,
-    /// The public host name or IP address.
-    pub host: String,
-    /// The public port.
-    pub port: u16,
-    /// The port the game listens on inside the machine, when reported.
-    pub internal_port: Option<u16>,
-    /// `udp` or `tcp`, when reported.
-    pub protocol: Option<PortProtocol>,
-    /// Whether TLS is terminated in front of the port.
-    pub tls: bool,
-}
-
-impl Endpoint {
-    fn from_port(port: &NetworkPort) -> Option<Self> {
-        let host = port
-            .host
-            .as_deref()
-            .map(str::trim)
-            .filter(|h| !h.is_empty())?;
-        let public = u16::try_from(port.external_port?)
-            .ok()
-            .filter(|p| *p != 0)?;
-        Some(Self {
-            name: port.name.clone().unwrap_or_default(),
-            host: host.to_owned(),
-            port: public,
-            internal_port: port.internal_port.and_then(|p| u16::try_from(p).ok()),
-            protocol: port.protocol.clone(),
-            tls: port.tls_enabled.unwrap_or(false),
-        })
-    }
-
-    /// `host:port`, with an IPv6 host in brackets (`[2001:db8::1]:30001`): what a game client
-    /// connects to.
-    ///
-    /// ```
-    /// # let server: playflow::model::Server = serde_json::from_value(serde_json::json!({
-    /// #     "instance_id": "i", "name": "n", "status": "running",
-    /// #     "network_ports": [{ "name": "game", "external_port": 30001, "host": "2001:db8::1" }]
-    /// # })).unwrap();
-    /// let game = server.endpoints().get("game").unwrap().clone();
-    /// assert_eq!(game.address(), "[2001:db8::1]:30001");
-    /// ```
-    pub fn address(&self) -> String {
-        if self.host.contains(':') && !self.host.starts_with('[') {
-            format!("[{}]:{}", self.host, self.port)
-        } else {
-            format!("{}:{}", self.host, self.port)
-        }
-    }
-
-    /// The socket addresses the host resolves to (DNS, or the literal IP), with the public port.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
-    /// # let server: playflow::model::Server = serde_json::from_value(serde_json::json!({
-    /// #     "instance_id": "i", "name": "n", "status": "running",
-    /// #     "network_ports": [{ "name": "game", "external_port": 30001, "host": "127.0.0.1" }]
-    /// # })).unwrap();
-    /// let game = server.endpoints().get("game").unwrap().clone();
-    /// let addrs = game.resolve().await?;
-    /// assert_eq!(addrs, ["127.0.0.1:30001".parse().unwrap()]);
-    /// # Ok(()) }
-    /// ```
-    pub async fn resolve(&self) -> std::io::Result<Vec<SocketAddr>> {
-        let host = self.host.trim_start_matches('[').trim_end_matches(']');
-        Ok(tokio::net::lookup_host((host, self.port)).await?.collect())
-    }
-}
-
-impl fmt::Display for Endpoint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.address())
     }
 }
 

@@ -2,27 +2,31 @@
 //! (server key only).
 
 mod endpoints;
+mod fields;
 mod list;
 mod logs;
+mod metrics;
 mod recover;
 mod start;
+mod stop;
 mod wait;
 
 use std::future::Future;
 
 use crate::call::send;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::keys::{ApiKey, ServerKey};
-use crate::model::{
-    RestartServerRequest, Server, ServerLogs, ServerMetrics, StartServerRequest, StopServerResponse,
-};
+use crate::model::{RestartServerRequest, Server, ServerLogs, StartServerRequest};
 use crate::{Client, Region, validate};
 
-pub use endpoints::{Endpoint, Endpoints};
+pub use crate::endpoint::Endpoint;
+pub use endpoints::Endpoints;
 pub use list::ListServers;
 pub use logs::{ServerLog, ServerLogLines};
+pub use metrics::{MetricsPeriod, MetricsStep, ServerMetricsRequest};
 pub use recover::IDEMPOTENCY_KEY;
 pub use start::StartServer;
+pub use stop::{StopOutcome, StopServer};
 pub use wait::{ServerOutcome, ServerRunning, ServerRunningWaiter};
 
 impl<K: ApiKey> Client<K> {
@@ -166,51 +170,23 @@ impl<K: ApiKey> Servers<K> {
     }
 }
 
-/// What a stop did.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum StopOutcome {
-    /// The stop was accepted; the server reports `stopped` from now on.
-    Stopped(StopServerResponse),
-    /// PlayFlow answered 404: no such server any more. It was stopped (and cleaned up) before,
-    /// or the id never existed; either way nothing is running under it.
-    AlreadyStopped,
-}
-
 impl Servers<ServerKey> {
-    /// Stop a server (`DELETE /api/v3/servers/{id}`). A 404 is not an error here: the server
-    /// is gone already, and the outcome says so. Server key only.
+    /// Stop a server (`DELETE /api/v3/servers/{id}`): `.await` the [`StopServer`], after an
+    /// optional [`reason`](StopServer::reason). A 404 is not an error here: the server is gone
+    /// already, and the outcome says so. Server key only.
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
     /// use playflow::servers::StopOutcome;
-    /// match client.servers().stop("9b2f6c1e", Some("match over")).await? {
+    /// match client.servers().stop("9b2f6c1e").reason("match over").await? {
     ///     StopOutcome::Stopped(answer) => println!("{}", answer.status),
     ///     StopOutcome::AlreadyStopped => println!("already gone"),
     ///     _ => {}
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn stop(
-        &self,
-        instance_id: &str,
-        shutdown_reason: Option<&str>,
-    ) -> impl Future<Output = Result<StopOutcome>> + Send + 'static {
-        let client = self.client.clone();
-        let instance_id = instance_id.to_owned();
-        let shutdown_reason = shutdown_reason.map(str::to_owned);
-        async move {
-            validate::non_empty("instance_id", &instance_id)?;
-            let mut call = client.raw().stop_server().instance_id(&instance_id);
-            if let Some(reason) = &shutdown_reason {
-                call = call.shutdown_reason(reason);
-            }
-            match send("stop_server", call.send()).await {
-                Ok(answer) => Ok(StopOutcome::Stopped(answer)),
-                Err(Error::NotFound(_)) => Ok(StopOutcome::AlreadyStopped),
-                Err(e) => Err(e),
-            }
-        }
+    pub fn stop(&self, instance_id: impl Into<String>) -> StopServer {
+        StopServer::new(self.client.clone(), instance_id.into())
     }
 
     /// Restart a server on a fresh machine, keeping its id; `overrides` replace parts of its
@@ -286,10 +262,12 @@ impl Servers<ServerKey> {
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// let page = client.servers().logs_page("9b2f6c1e", None, Some(100)).await?;
+    /// // Instead of `logs_page("9b2f6c1e", None, Some(100))`:
+    /// let page = client.servers().logs("9b2f6c1e").limit(100).send().await?;
     /// for line in page.logs { println!("{}", line.message.unwrap_or_default()); }
     /// # Ok(()) }
     /// ```
+    #[deprecated(note = "use the builder: `logs(id).start_time(..).limit(..).send()`")]
     pub fn logs_page(
         &self,
         instance_id: &str,
@@ -322,33 +300,17 @@ impl Servers<ServerKey> {
         ServerLog::lines(self.client.clone(), instance_id.into())
     }
 
-    /// A server's metrics over `period` (e.g. `1h`) in steps of `step` (e.g. `60s`); `None`
-    /// leaves the server's defaults. Server key only.
+    /// A server's metrics: `.await` the [`ServerMetricsRequest`], after an optional
+    /// [`period`](ServerMetricsRequest::period) and [`step`](ServerMetricsRequest::step) (the
+    /// values the spec accepts, as [`MetricsPeriod`] and [`MetricsStep`]). Server key only.
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// let metrics = client.servers().metrics("9b2f6c1e", Some("1h"), None).await?;
+    /// use playflow::servers::{MetricsPeriod, MetricsStep};
+    /// let metrics = client.servers().metrics("9b2f6c1e").period(MetricsPeriod::Hour).step(MetricsStep::Minute).await?;
     /// # let _ = metrics; Ok(()) }
     /// ```
-    pub fn metrics(
-        &self,
-        instance_id: &str,
-        period: Option<&str>,
-        step: Option<&str>,
-    ) -> impl Future<Output = Result<ServerMetrics>> + Send + 'static {
-        let client = self.client.clone();
-        let instance_id = instance_id.to_owned();
-        let (period, step) = (period.map(str::to_owned), step.map(str::to_owned));
-        async move {
-            validate::non_empty("instance_id", &instance_id)?;
-            let mut call = client.raw().get_server_metrics().instance_id(&instance_id);
-            if let Some(period) = &period {
-                call = call.period(period);
-            }
-            if let Some(step) = &step {
-                call = call.step(step);
-            }
-            send("get_server_metrics", call.send()).await
-        }
+    pub fn metrics(&self, instance_id: impl Into<String>) -> ServerMetricsRequest {
+        ServerMetricsRequest::new(self.client.clone(), instance_id.into())
     }
 }

@@ -131,7 +131,7 @@ impl Transport {
         Ok(Self {
             api_key: Some(value),
             key_origin: Some(base_url.origin()),
-            retry: retry.filter(|r| r.retries() > 0),
+            retry: retry.filter(|r| r.get_max_retries() > 0),
             limiter,
         })
     }

@@ -92,7 +92,7 @@ impl RateLimitConfig {
     ///
     /// ```
     /// let limits = playflow::RateLimitConfig::new().reads_per_second(50);
-    /// assert_eq!(limits.reads(), 50);
+    /// assert_eq!(limits.get_reads_per_second(), 50);
     /// ```
     pub fn reads_per_second(mut self, limit: u32) -> Self {
         self.reads_per_second = limit;
@@ -103,7 +103,7 @@ impl RateLimitConfig {
     ///
     /// ```
     /// let limits = playflow::RateLimitConfig::new().writes_per_second(5);
-    /// assert_eq!(limits.writes(), 5);
+    /// assert_eq!(limits.get_writes_per_second(), 5);
     /// ```
     pub fn writes_per_second(mut self, limit: u32) -> Self {
         self.writes_per_second = limit;
@@ -113,8 +113,14 @@ impl RateLimitConfig {
     /// The configured read limit per second.
     ///
     /// ```
-    /// assert_eq!(playflow::RateLimitConfig::new().reads(), 100);
+    /// assert_eq!(playflow::RateLimitConfig::new().get_reads_per_second(), 100);
     /// ```
+    pub fn get_reads_per_second(&self) -> u32 {
+        self.reads_per_second
+    }
+
+    /// The former name of [`Self::get_reads_per_second`].
+    #[deprecated(note = "renamed `get_reads_per_second`, the getter of `reads_per_second`")]
     pub fn reads(&self) -> u32 {
         self.reads_per_second
     }
@@ -122,8 +128,14 @@ impl RateLimitConfig {
     /// The configured write limit per second.
     ///
     /// ```
-    /// assert_eq!(playflow::RateLimitConfig::new().writes(), 10);
+    /// assert_eq!(playflow::RateLimitConfig::new().get_writes_per_second(), 10);
     /// ```
+    pub fn get_writes_per_second(&self) -> u32 {
+        self.writes_per_second
+    }
+
+    /// The former name of [`Self::get_writes_per_second`].
+    #[deprecated(note = "renamed `get_writes_per_second`, the getter of `writes_per_second`")]
     pub fn writes(&self) -> u32 {
         self.writes_per_second
     }

@@ -73,7 +73,7 @@ impl RetryConfig {
     /// Never retry: every call is sent once.
     ///
     /// ```
-    /// assert_eq!(playflow::RetryConfig::disabled().retries(), 0);
+    /// assert_eq!(playflow::RetryConfig::disabled().get_max_retries(), 0);
     /// ```
     pub fn disabled() -> Self {
         Self::default().max_retries(0)
@@ -82,7 +82,7 @@ impl RetryConfig {
     /// Retries after the first attempt (default 3); `0` disables retrying.
     ///
     /// ```
-    /// assert_eq!(playflow::RetryConfig::new().max_retries(5).retries(), 5);
+    /// assert_eq!(playflow::RetryConfig::new().max_retries(5).get_max_retries(), 5);
     /// ```
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = retries;
@@ -135,11 +135,18 @@ impl RetryConfig {
         self
     }
 
-    /// The configured number of retries.
+    /// The configured number of retries: what [`Self::max_retries`] set. Named as
+    /// `std::process::Command` names its getters (`get_…`), since the setter has the plain name.
     ///
     /// ```
-    /// assert_eq!(playflow::RetryConfig::new().retries(), 3);
+    /// assert_eq!(playflow::RetryConfig::new().max_retries(5).get_max_retries(), 5);
     /// ```
+    pub fn get_max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// The former name of [`Self::get_max_retries`].
+    #[deprecated(note = "renamed `get_max_retries`, the getter of `max_retries`")]
     pub fn retries(&self) -> u32 {
         self.max_retries
     }

@@ -303,7 +303,7 @@ async fn a_docker_build_sends_the_login_but_never_shows_the_password() {
     let client = client(&server);
     let request = client
         .builds()
-        .from_docker_image("ghcr.io/acme/arena:2.1.0")
+        .create_from_docker_image("ghcr.io/acme/arena:2.1.0")
         .name("beta")
         .registry_login(RegistryLogin::new("acme-ci", "ghp_topsecret"));
     let shown = format!("{request:?}");
@@ -339,7 +339,7 @@ async fn a_docker_build_error_does_not_echo_the_password() {
     let client = client(&server);
     let err = client
         .builds()
-        .from_docker_image("ghcr.io/acme/arena:2.1.0")
+        .create_from_docker_image("ghcr.io/acme/arena:2.1.0")
         .registry_login(RegistryLogin::new("acme-ci", "ghp_topsecret"))
         .send()
         .await
@@ -360,7 +360,7 @@ async fn an_empty_image_is_refused_before_any_request() {
     let client = client(&server);
     let err = client
         .builds()
-        .from_docker_image("  ")
+        .create_from_docker_image("  ")
         .send()
         .await
         .unwrap_err();

@@ -39,8 +39,8 @@ async fn a_server_key_client_has_the_server_only_calls() {
                 .update_custom_data("s-1", serde_json::Map::new())
                 .await,
         ),
-        operation_of(servers.logs_page("s-1", None, None).await),
-        operation_of(servers.metrics("s-1", None, None).await),
+        operation_of(servers.logs("s-1").send().await),
+        operation_of(servers.metrics("s-1").await),
         operation_of(lobbies.get("l-1").await),
         operation_of(lobbies.delete("l-1").await),
     ];
@@ -60,7 +60,7 @@ async fn a_server_key_client_has_the_server_only_calls() {
     );
     // A 404 on stop means the server is gone: stop says so instead of failing.
     assert_eq!(
-        servers.stop("s-1", None).await.unwrap(),
+        servers.stop("s-1").await.unwrap(),
         playflow::servers::StopOutcome::AlreadyStopped
     );
     let seen = server.requests();

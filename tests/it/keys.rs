@@ -188,6 +188,7 @@ fn keys_print_at_most_their_last_four_characters() {
 fn from_env_explains_missing_and_wrong_keys() {
     // SAFETY: no other test of this binary reads or writes the environment.
     unsafe { std::env::remove_var(playflow::API_KEY_ENV) };
+    unsafe { std::env::remove_var(playflow::BASE_URL_ENV) };
     let err = ServerKey::from_env().unwrap_err();
     assert_eq!(
         err,
@@ -221,6 +222,21 @@ fn from_env_explains_missing_and_wrong_keys() {
     assert_never_echoed(&err, SERVER);
     assert!(ServerKey::from_env().is_ok());
     assert!(playflow::Client::from_env().is_ok());
+    // PLAYFLOW_BASE_URL is read too; a bad one names the variable and what to set.
+    unsafe { std::env::set_var(playflow::BASE_URL_ENV, "http://127.0.0.1:8080/") };
+    assert_eq!(
+        playflow::Client::from_env().unwrap().base_url(),
+        "http://127.0.0.1:8080"
+    );
+    unsafe { std::env::set_var(playflow::BASE_URL_ENV, "http://example.com") };
+    let text = playflow::Client::from_env().unwrap_err().to_string();
+    assert!(text.contains("PLAYFLOW_BASE_URL"), "{text}");
+    assert!(
+        text.contains("set PLAYFLOW_BASE_URL to an https:// URL"),
+        "{text}"
+    );
+    assert!(!text.contains("allow_insecure_http"), "{text}");
+    unsafe { std::env::remove_var(playflow::BASE_URL_ENV) };
 
     // SAFETY: as above.
     unsafe { std::env::set_var(playflow::API_KEY_ENV, "pf_has space inside") };

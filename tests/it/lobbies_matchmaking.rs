@@ -487,7 +487,8 @@ fn match_readiness_follows_the_spec() {
     let found = Match::from_lobby(&parse(running_full)).unwrap();
     assert_eq!(found.instance_id(), Some("i-1"));
     assert_eq!(found.endpoints[0].to_string(), "[2001:db8::1]:30001");
-    assert_eq!(found.endpoints[0].tls, Some(false));
+    assert!(!found.endpoints[0].tls);
+    assert_eq!(found.endpoints[0].internal_port, Some(7777));
     // In game but the server stopped: not ready.
     let stopped = lobby(
         "in_game",
@@ -517,4 +518,27 @@ fn streams_and_searches_can_move_to_other_tasks() {
         send(&search);
     }
     let _ = search_is_send;
+}
+
+/// A match hands out the same `Endpoint` type as `Server::endpoints` (one type, both paths),
+/// and a port listed in both of a lobby server's layouts is one endpoint with the details of
+/// both.
+#[test]
+fn a_match_endpoint_is_the_servers_endpoint_type_merged_from_both_layouts() {
+    let both = lobby(
+        "in_game",
+        json!({"server": {"status": "running",
+            "ports": [{"name": "game", "host": "203.0.113.10", "port": 30001, "protocol": "udp"}],
+            "network_ports": [{"name": "game", "host": "203.0.113.10", "external_port": 30001,
+                               "internal_port": 7777, "tls_enabled": true}]}}),
+    );
+    let found = Match::from_lobby(&parse(both)).unwrap();
+    let game: &playflow::servers::Endpoint = found.endpoint("game").unwrap();
+    let same: &playflow::Endpoint = game;
+    assert_eq!(found.endpoints.len(), 1, "{:?}", found.endpoints);
+    assert_eq!(same.name, "game");
+    assert_eq!(same.internal_port, Some(7777));
+    assert!(same.tls);
+    assert_eq!(same.protocol, Some(playflow::model::PortProtocol::Udp));
+    assert_eq!(same.address(), "203.0.113.10:30001");
 }

@@ -5,6 +5,7 @@
 mod builds;
 mod builds_upload;
 mod capabilities;
+mod display_padding;
 mod keys;
 mod lobbies_calls;
 mod lobbies_matchmaking;

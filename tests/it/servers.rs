@@ -43,15 +43,15 @@ async fn a_stop_answered_404_means_already_stopped() {
     let client = client(&server);
     let servers = client.servers();
     assert_eq!(
-        servers.stop("gone", None).await.unwrap(),
+        servers.stop("gone").await.unwrap(),
         StopOutcome::AlreadyStopped
     );
     assert!(matches!(
-        servers.stop("live", Some("match over")).await.unwrap(),
+        servers.stop("live").reason("match over").await.unwrap(),
         StopOutcome::Stopped(answer) if answer.status == "Server stopped successfully"
     ));
     assert!(matches!(
-        servers.stop("denied", None).await,
+        servers.stop("denied").send().await,
         Err(Error::Forbidden(_))
     ));
 }
@@ -304,5 +304,116 @@ async fn project_logs_stream_over_pages() {
     assert_eq!(
         lines,
         [("s1".into(), "a".into()), ("s2".into(), "b".into())]
+    );
+}
+
+#[tokio::test]
+async fn metrics_send_the_typed_period_and_step_and_leave_unset_ones_to_playflow() {
+    use playflow::servers::{MetricsPeriod, MetricsStep};
+    let server = MockServer::start_async().await;
+    let typed = server
+        .mock_async(|when, then| {
+            when.method("GET")
+                .path("/api/v3/servers/s-7/metrics")
+                .query_param("period", "6h")
+                .query_param("step", "30s");
+            then.status(200).json_body(json!({ "period": "6h" }));
+        })
+        .await;
+    let defaults = server
+        .mock_async(|when, then| {
+            when.method("GET")
+                .path("/api/v3/servers/s-8/metrics")
+                .query_param_missing("period")
+                .query_param_missing("step");
+            then.status(200).json_body(json!({ "period": "1h" }));
+        })
+        .await;
+    let client = client(&server);
+    let metrics = client
+        .servers()
+        .metrics("s-7")
+        .period(MetricsPeriod::SixHours)
+        .step(MetricsStep::try_from(Duration::from_secs(30)).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(metrics.0["period"], "6h");
+    let metrics = client.servers().metrics("s-8").send().await.unwrap();
+    assert_eq!(metrics.0["period"], "1h");
+    typed.assert_async().await;
+    defaults.assert_async().await;
+    // Values the spec does not accept are refused when parsed, naming the accepted ones.
+    let err = "2h".parse::<MetricsPeriod>().unwrap_err();
+    assert_eq!(err.field, "period");
+    assert!(err.reason.contains("5m, 15m, 1h, 6h, 24h"), "{err}");
+    assert!(MetricsStep::try_from(Duration::from_secs(45)).is_err());
+}
+
+#[tokio::test]
+async fn a_server_answer_reads_back_in_the_types_a_start_takes() {
+    use playflow::Region;
+    use playflow::model::ComputeSize;
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method("GET").path("/api/v3/servers/s-1");
+            then.status(200).json_body(json!({
+                "instance_id": "s-1", "name": "duel", "status": "running",
+                "region": "eu-west", "compute_size": "dedicated-small",
+                "ttl": 5400, "version_tag": "beta", "version": 11
+            }));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method("GET").path("/api/v3/servers/s-2");
+            then.status(200).json_body(json!({
+                "instance_id": "s-2", "name": "later", "status": "running",
+                "region": "me-central", "compute_size": "gpu-huge",
+                "ttl": -1, "version": -3
+            }));
+        })
+        .await;
+    let client = client(&server);
+    let known = client.servers().get("s-1").await.unwrap();
+    assert_eq!(known.region(), Some(Region::EU_WEST));
+    assert_eq!(known.compute_size(), Some(ComputeSize::DedicatedSmall));
+    assert_eq!(known.ttl(), Some(Duration::from_secs(5400)));
+    assert_eq!(known.version(), Some(11));
+    // A start pinned to that build takes the same values back.
+    let again = client
+        .servers()
+        .start("duel", known.region().unwrap())
+        .compute_size(known.compute_size().unwrap())
+        .ttl(known.ttl().unwrap())
+        .version(known.version().unwrap())
+        .to_request()
+        .unwrap();
+    assert_eq!(again.ttl, Some(5400));
+    assert_eq!(again.version, Some(11));
+
+    // Values PlayFlow adds later come through verbatim; numbers that are no lifetime or
+    // version are not made into one.
+    let later = client.servers().get("s-2").await.unwrap();
+    let region = later.region().unwrap();
+    assert!(!region.is_documented());
+    assert_eq!(region.as_str(), "me-central");
+    let size = later.compute_size().unwrap();
+    assert!(!size.is_known());
+    assert_eq!(size.as_str(), "gpu-huge");
+    assert_eq!(later.ttl(), None);
+    assert_eq!(later.version(), None);
+
+    // Fields PlayFlow leaves out are `None`, not a default.
+    let bare: playflow::model::Server =
+        serde_json::from_value(server_json("s-3", "launching")).unwrap();
+    assert_eq!(
+        (
+            bare.region(),
+            bare.compute_size(),
+            bare.ttl(),
+            bare.version()
+        ),
+        (None, None, None, None)
     );
 }

@@ -56,7 +56,7 @@ async fn delete_is_retried_like_get() {
         ),
     })
     .await;
-    let result = client(server.url()).servers().stop("s-1", None).await;
+    let result = client(server.url()).servers().stop("s-1").await;
     assert!(result.is_ok(), "{result:?}");
     let seen = server.requests();
     assert_eq!(seen.len(), 2);

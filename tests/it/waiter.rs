@@ -242,7 +242,7 @@ fn workflow_futures_and_streams_can_be_spawned() {
     assert_send(
         &client
             .builds()
-            .from_docker_image("img:1")
+            .create_from_docker_image("img:1")
             .send_and_wait(Duration::from_secs(1)),
     );
     assert_send(&client.servers().logs("s").follow());

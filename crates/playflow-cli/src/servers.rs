@@ -47,7 +47,11 @@ pub async fn run(connection: &Connection, command: ServersCommand, out: Output) 
         }
         ServersCommand::Stop { id, reason } => {
             let client = connection.server_key("servers stop")?;
-            match client.servers().stop(&id, reason.as_deref()).await? {
+            let mut stop = client.servers().stop(&id);
+            if let Some(reason) = reason {
+                stop = stop.reason(reason);
+            }
+            match stop.await? {
                 StopOutcome::Stopped(answer) => {
                     out.show(&answer, |a| format!("server {id}: {}", a.status))
                 }

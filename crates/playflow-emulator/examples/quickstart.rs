@@ -218,7 +218,8 @@ async fn run() -> Result<(), BoxError> {
     // 8. Stop it.
     match client
         .servers()
-        .stop(&server.instance_id, Some("quickstart done"))
+        .stop(&server.instance_id)
+        .reason("quickstart done")
         .await?
     {
         StopOutcome::Stopped(answer) => println!("8. server stopped  ({})", answer.status),

@@ -55,7 +55,7 @@
 //! ```compile_fail,E0599
 //! # use playflow::{Client, ClientKey};
 //! # let client = Client::for_game_client(ClientKey::new("pfclient_1234567890abcdef1234").unwrap()).unwrap();
-//! let _ = client.servers().stop("9b2f6c1e", None);
+//! let _ = client.servers().stop("9b2f6c1e").reason("match over");
 //! ```
 //!
 //! ```compile_fail,E0599
@@ -67,7 +67,7 @@
 //! ```no_run
 //! # use playflow::{Client, ServerKey};
 //! # let client = Client::new(ServerKey::new("pf_1234567890abcdef1234").unwrap()).unwrap();
-//! let _ = client.servers().stop("9b2f6c1e", None);
+//! let _ = client.servers().stop("9b2f6c1e").reason("match over");
 //! let _ = client.servers().restart("9b2f6c1e", Default::default());
 //! ```
 //!
@@ -88,7 +88,7 @@
 //! ```compile_fail,E0599
 //! # use playflow::{Client, ClientKey};
 //! # let client = Client::for_game_client(ClientKey::new("pfclient_1234567890abcdef1234").unwrap()).unwrap();
-//! let _ = client.servers().metrics("9b2f6c1e", None, None);
+//! let _ = client.servers().metrics("9b2f6c1e").period(playflow::servers::MetricsPeriod::Hour);
 //! ```
 //!
 //! ```compile_fail,E0599
@@ -101,8 +101,9 @@
 //! # use playflow::{Client, ServerKey};
 //! # let client = Client::new(ServerKey::new("pf_1234567890abcdef1234").unwrap()).unwrap();
 //! let _ = client.servers().update_custom_data("9b2f6c1e", serde_json::Map::new());
+//! #[allow(deprecated)]
 //! let _ = client.servers().logs_page("9b2f6c1e", None, None);
-//! let _ = client.servers().metrics("9b2f6c1e", None, None);
+//! let _ = client.servers().metrics("9b2f6c1e").period(playflow::servers::MetricsPeriod::Hour);
 //! let _ = client.servers().logs("9b2f6c1e");
 //! ```
 //!

@@ -1,8 +1,7 @@
 //! A found match: the lobby, its game server, and where to connect.
 
-use std::fmt;
-
-use crate::model::{Lobby, LobbyServer, LobbyStatus, PortProtocol};
+use crate::Endpoint;
+use crate::model::{Lobby, LobbyServer, LobbyStatus};
 
 /// A lobby whose match is ready to play: its game server's connection endpoints are known.
 /// The result of [`FindMatch`](super::FindMatch).
@@ -52,7 +51,7 @@ impl Match {
             return None;
         }
         let ready = lobby.status == LobbyStatus::InGame || server_status == Some("running");
-        let endpoints = Endpoint::all_of(server);
+        let endpoints = endpoints_of(server);
         (ready && !endpoints.is_empty()).then(|| Self {
             lobby: lobby.clone(),
             server: server.clone(),
@@ -70,9 +69,7 @@ impl Match {
     /// # }
     /// ```
     pub fn endpoint(&self, name: &str) -> Option<&Endpoint> {
-        self.endpoints
-            .iter()
-            .find(|e| e.name.as_deref() == Some(name))
+        self.endpoints.iter().find(|e| e.name == name)
     }
 
     /// The match id shared by all lobbies matched together (none for a lobby started by its
@@ -106,85 +103,29 @@ impl Match {
     }
 }
 
-/// One place to connect to a game server: host and public port.
-///
-/// ```
-/// # fn demo(endpoint: &playflow::lobbies::Endpoint) {
-/// let addr = endpoint.to_string(); // "203.0.113.10:30001", or "[2001:db8::1]:30001"
-/// # let _ = addr; }
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct Endpoint {
-    /// The port's name from the port configuration (e.g. `game`).
-    pub name: Option<String>,
-    /// Host name or IP address.
-    pub host: String,
-    /// Public port.
-    pub port: u16,
-    /// `udp` or `tcp`, when given.
-    pub protocol: Option<PortProtocol>,
-    /// Whether TLS is terminated in front of the port, when given.
-    pub tls: Option<bool>,
-}
-
-impl Endpoint {
-    /// The endpoints of `server`: the compact layout's `ports[]` (host, port), then the full
-    /// layout's `network_ports[]` (host, external port), skipping ports without a host or
-    /// with a port outside 1–65535, and duplicates.
-    fn all_of(server: &LobbyServer) -> Vec<Self> {
-        let compact = server.ports.iter().map(|p| {
-            (
-                p.name.clone(),
-                p.host.clone(),
-                p.port,
-                p.protocol.clone(),
-                None,
-            )
+/// The endpoints of `server`: the compact layout's `ports[]` (host, port), then the full
+/// layout's `network_ports[]` (host, external port), skipping ports without a host or with a
+/// port outside 1–65535; a port in both lists (same name, host and port) is one endpoint.
+fn endpoints_of(server: &LobbyServer) -> Vec<Endpoint> {
+    let compact = server.ports.iter().filter_map(Endpoint::from_lobby_port);
+    let full = server
+        .network_ports
+        .iter()
+        .filter_map(Endpoint::from_network_port);
+    let mut endpoints: Vec<Endpoint> = Vec::new();
+    for endpoint in compact.chain(full) {
+        let seen = endpoints.iter_mut().find(|e| {
+            e.host == endpoint.host && e.port == endpoint.port && e.name == endpoint.name
         });
-        let full = server.network_ports.iter().map(|p| {
-            (
-                p.name.clone(),
-                p.host.clone(),
-                p.external_port,
-                p.protocol.clone(),
-                p.tls_enabled,
-            )
-        });
-        let mut endpoints: Vec<Self> = Vec::new();
-        for (name, host, port, protocol, tls) in compact.chain(full) {
-            let (Some(host), Some(port)) = (host, port) else {
-                continue;
-            };
-            let Some(port) = u16::try_from(port).ok().filter(|p| *p != 0) else {
-                continue;
-            };
-            if host.trim().is_empty()
-                || endpoints
-                    .iter()
-                    .any(|e| e.host == host && e.port == port && e.name == name)
-            {
-                continue;
+        match seen {
+            // The full layout repeats a compact port with more detail: keep one, with all of it.
+            Some(known) => {
+                known.internal_port = known.internal_port.or(endpoint.internal_port);
+                known.protocol = known.protocol.take().or(endpoint.protocol);
+                known.tls |= endpoint.tls;
             }
-            endpoints.push(Self {
-                name,
-                host,
-                port,
-                protocol,
-                tls,
-            });
-        }
-        endpoints
-    }
-}
-
-impl fmt::Display for Endpoint {
-    /// `host:port`, with an IPv6 address in brackets.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.host.contains(':') && !self.host.starts_with('[') {
-            write!(f, "[{}]:{}", self.host, self.port)
-        } else {
-            write!(f, "{}:{}", self.host, self.port)
+            None => endpoints.push(endpoint),
         }
     }
+    endpoints
 }

@@ -9,7 +9,7 @@ mod found;
 mod search;
 
 pub use error::FindMatchError;
-pub use found::{Endpoint, Match};
+pub use found::Match;
 pub use search::MatchSearch;
 
 use std::future::{Future, IntoFuture};

@@ -223,13 +223,15 @@ async fn the_whole_journey_through_the_facade() {
     // Logs, then stop; a second stop finds nothing running.
     let logs = admin
         .servers()
-        .logs_page(&server.instance_id, None, None)
+        .logs(&server.instance_id)
+        .send()
         .await
         .unwrap();
     assert!(!logs.logs.is_empty(), "a running server has logs");
     let stopped = admin
         .servers()
-        .stop(&server.instance_id, Some("e2e done"))
+        .stop(&server.instance_id)
+        .reason("e2e done")
         .await
         .unwrap();
     assert!(matches!(stopped, StopOutcome::Stopped(_)), "{stopped:?}");
