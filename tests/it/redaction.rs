@@ -470,7 +470,7 @@ async fn echoed_secrets_never_appear_in_any_error_or_trace_of_facade_or_raw_call
     errors.push(
         client
             .builds()
-            .from_docker_image("ghcr.io/acme/arena:2.1.0")
+            .create_from_docker_image("ghcr.io/acme/arena:2.1.0")
             .registry_login(login)
             .send()
             .await
