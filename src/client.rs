@@ -73,6 +73,7 @@ pub struct Client<K: ApiKey = ServerKey> {
 struct Shared {
     raw: raw::Client,
     base_url: String,
+    max_response_body: u64,
 }
 
 impl<K: ApiKey> Clone for Client<K> {
@@ -174,6 +175,18 @@ impl<K: ApiKey> Client<K> {
         &self.shared.base_url
     }
 
+    /// The largest response body this client reads, in bytes (see
+    /// [`ClientBuilder::max_response_body`]).
+    ///
+    /// ```
+    /// let client = playflow::Client::new(playflow::ServerKey::new("pf_1234567890abcdef1234")?)?;
+    /// assert_eq!(client.max_response_body(), playflow::transport::DEFAULT_MAX_RESPONSE_BODY);
+    /// # Ok::<(), playflow::Error>(())
+    /// ```
+    pub fn max_response_body(&self) -> u64 {
+        self.shared.max_response_body
+    }
+
     /// `GET /api/health`: whether the API is up. Needs no key (none is sent).
     ///
     /// ```no_run
@@ -203,6 +216,7 @@ pub struct ClientBuilder<K: ApiKey> {
     allow_insecure_http: bool,
     retry: Option<RetryConfig>,
     rate_limit: Option<RateLimitConfig>,
+    max_response_body: u64,
     #[cfg(feature = "redis")]
     redis_rate_limit: Option<crate::transport::RedisRateLimit>,
 }
@@ -218,7 +232,8 @@ impl<K: ApiKey> std::fmt::Debug for ClientBuilder<K> {
             .field("custom_http_client", &self.http.is_some())
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("retry", &self.retry)
-            .field("rate_limit", &self.rate_limit);
+            .field("rate_limit", &self.rate_limit)
+            .field("max_response_body", &self.max_response_body);
         #[cfg(feature = "redis")]
         f.field("redis_rate_limit", &self.redis_rate_limit);
         f.finish()
@@ -237,6 +252,7 @@ impl<K: ApiKey> ClientBuilder<K> {
             allow_insecure_http: false,
             retry: Some(RetryConfig::default()),
             rate_limit: Some(RateLimitConfig::default()),
+            max_response_body: crate::transport::DEFAULT_MAX_RESPONSE_BODY,
             #[cfg(feature = "redis")]
             redis_rate_limit: None,
         }
@@ -309,6 +325,26 @@ impl<K: ApiKey> ClientBuilder<K> {
     /// ```
     pub fn no_rate_limit(mut self) -> Self {
         self.rate_limit = None;
+        self
+    }
+
+    /// The largest response body the client reads, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BODY`](crate::transport::DEFAULT_MAX_RESPONSE_BODY), 32 MiB).
+    /// A larger answer fails the call with [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge)
+    /// and its connection is dropped: one announced larger by its `Content-Length` is not read
+    /// at all, one that grows past the cap is read no further. Error answers are capped at
+    /// [`MAX_ERROR_BODY`](crate::transport::MAX_ERROR_BODY) (64 KiB), or this if smaller. The
+    /// lobby event stream is exempt (its parser has its own limits). Applies to
+    /// [`Client::raw`] calls too.
+    ///
+    /// ```
+    /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
+    /// let client = playflow::Client::builder(key).max_response_body(4 << 20).build()?;
+    /// assert_eq!(client.max_response_body(), 4 << 20);
+    /// # Ok::<(), playflow::Error>(())
+    /// ```
+    pub fn max_response_body(mut self, bytes: u64) -> Self {
+        self.max_response_body = bytes;
         self
     }
 
@@ -430,12 +466,17 @@ impl<K: ApiKey> ClientBuilder<K> {
             }
         };
         let transport =
-            Transport::for_client(self.key.expose(), &parsed, self.retry, self.rate_limit)?;
+            Transport::for_client(self.key.expose(), &parsed, self.retry, self.rate_limit)?
+                .with_max_body(self.max_response_body);
         #[cfg(feature = "redis")]
         let transport = transport.share_rate_limit(self.key.expose(), self.redis_rate_limit)?;
         let raw = raw::Client::new_with_client(&base_url, http, transport);
         Ok(Client {
-            shared: Arc::new(Shared { raw, base_url }),
+            shared: Arc::new(Shared {
+                raw,
+                base_url,
+                max_response_body: self.max_response_body,
+            }),
             _key: PhantomData,
         })
     }

@@ -7,19 +7,27 @@
 //! The module is a leaf: it imports nothing of the crate but the generated types. Its files:
 //! this one ([`Error`]), `api` (the API's error answers), `failure` (failures without an
 //! answer: transport, decode, input), `classify` (generated-layer errors to [`Error`], from the
-//! call context the caller passes in) and `redact` (scrubbing secrets from server texts).
+//! call context the caller passes in), `lenient` (an error answer's message, whatever the
+//! body's layout), `redact` (scrubbing secrets from server texts) and `text` (server text as
+//! `Display` shows it: cut short and escaped).
+//!
+//! `Display` of an error is its own message; what caused it is its
+//! [`source`](std::error::Error::source) chain, so `anyhow`'s `{:#}` (or the CLI) prints each
+//! cause once, down to the root one (`Connection refused`).
 
 mod api;
 mod classify;
 mod failure;
+mod lenient;
 mod redact;
+mod text;
 
 use std::fmt;
 use std::time::Duration;
 
 pub use api::{ApiError, ErrorDetail, LocPart, RateLimited, ValidationIssue};
-pub(crate) use classify::{CallContext, ErrorBody, ResponseInfo, from_raw, from_status};
-pub use failure::{DecodeError, InvalidInput, TransportError};
+pub(crate) use classify::{CallContext, ErrorBody, Locate, ResponseInfo, from_raw, from_status};
+pub use failure::{DecodeError, InvalidInput, ResponseTooLarge, TransportError};
 pub(crate) use redact::Redactor;
 
 /// Result of every facade call.
@@ -60,6 +68,10 @@ pub enum Error {
     Decode(DecodeError),
     /// Input refused before any request was sent.
     InvalidInput(InvalidInput),
+    /// A response body past the client's cap
+    /// ([`ClientBuilder::max_response_body`](crate::ClientBuilder::max_response_body)); the
+    /// rest of it was not read.
+    ResponseTooLarge(ResponseTooLarge),
 }
 
 impl Error {
@@ -93,6 +105,7 @@ impl Error {
             }
             Self::RateLimited(r) => Some(r.api.status),
             Self::Decode(d) => d.status,
+            Self::ResponseTooLarge(e) => Some(e.status),
             _ => None,
         }
     }
@@ -153,15 +166,18 @@ impl fmt::Display for Error {
             Self::Transport(e) => write!(f, "transport error: {e}"),
             Self::Decode(e) => write!(f, "{e}"),
             Self::InvalidInput(e) => write!(f, "{e}"),
+            Self::ResponseTooLarge(e) => write!(f, "{e}"),
         }
     }
 }
 
+/// The wrapped error's own causes: its message is already this error's `Display`, so the
+/// wrapped error itself is not a source (it would print twice in a chain).
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Timeout(e) | Self::Transport(e) => Some(e),
-            Self::Decode(e) => Some(e),
+            Self::Timeout(e) | Self::Transport(e) => e.source(),
+            Self::Decode(e) => e.source(),
             _ => None,
         }
     }

@@ -65,9 +65,14 @@ impl Redactor {
                 self.scrub_api(e)
             }
             Error::RateLimited(r) => self.scrub_api(&mut r.api),
-            Error::Decode(d) => self.scrub(&mut d.excerpt),
+            Error::Decode(d) => {
+                self.scrub(&mut d.excerpt);
+                if let Some(path) = &mut d.path {
+                    self.scrub(path);
+                }
+            }
             Error::InvalidInput(i) => self.scrub(&mut i.reason),
-            Error::Timeout(_) | Error::Transport(_) => {}
+            Error::Timeout(_) | Error::Transport(_) | Error::ResponseTooLarge(_) => {}
         }
     }
 

@@ -9,6 +9,7 @@
 use std::cell::RefCell;
 use std::future::Future;
 
+use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderValue};
 
 use super::headers;
@@ -35,10 +36,19 @@ pub(super) fn record(status: u16, headers: &HeaderMap) {
     let _ = CALL.try_with(|slot| slot.borrow_mut().last_response = Some(info));
 }
 
+/// Called with the (capped) body of an error answer the call hands back, for its message.
+pub(super) fn record_body(status: u16, body: Bytes) {
+    let _ = CALL.try_with(|slot| slot.borrow_mut().error_body = Some((status, body)));
+}
+
 /// Called when an attempt got no response: an earlier attempt's status must not classify this
 /// failure.
 pub(super) fn forget() {
-    let _ = CALL.try_with(|slot| slot.borrow_mut().last_response = None);
+    let _ = CALL.try_with(|slot| {
+        let mut slot = slot.borrow_mut();
+        slot.last_response = None;
+        slot.error_body = None;
+    });
 }
 
 /// Called with the key the call sends, so that errors can be scrubbed of it.
