@@ -27,13 +27,15 @@ pub(crate) fn api_error(
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => from_object(&mut api, map),
         Ok(Value::String(message)) if !message.trim().is_empty() => api.message = message,
+        Ok(Value::String(_)) => {}
         Ok(Value::Array(items)) => api.detail = detail(Value::Array(items)),
-        // `null`, a number, or text that is not JSON (HTML, plain text, nothing at all).
+        // `null`, a number, or text that is not JSON (HTML, plain text, nothing at all): the
+        // status says what happened, the text (when there is any) says the rest.
         _ => {
             let text = redactor.excerpt(body, TEXT_LEN);
             let text = text.trim();
             if !text.is_empty() {
-                api.message = text.to_owned();
+                api.detail = ErrorDetail::Message(text.to_owned());
             }
         }
     }
@@ -140,7 +142,9 @@ mod tests {
         let both = parse(r#"{"error":"e","detail":"f"}"#);
         assert_eq!(both.message, "e");
         assert_eq!(both.detail, ErrorDetail::Message("f".into()));
-        assert_eq!(parse("  plain text\n").message, "plain text");
+        let text = parse("  plain text\n");
+        assert_eq!(text.message, "Unprocessable Entity");
+        assert_eq!(text.detail, ErrorDetail::Message("plain text".into()));
         assert_eq!(parse("").message, "Unprocessable Entity");
         assert_eq!(parse("null").message, "Unprocessable Entity");
     }

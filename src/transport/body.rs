@@ -11,8 +11,11 @@
 //! to arrive (reset, truncated, timed out) fails the request as a transport error.
 //!
 //! Reading here, rather than wrapping the body in a counting stream, also keeps the memory at
-//! one buffer: the whole body lands in one allocation (sized from `Content-Length` when
-//! known), which the generated code then decodes without another copy.
+//! one buffer: a body with a `Content-Length` lands in one allocation of that size, which the
+//! generated code then decodes without another copy (reqwest's own collecting would copy its
+//! chunks once more). A body of unknown length is kept as its chunks until it ends, so one
+//! refused at the cap never held more than the cap; joining the chunks of an accepted one
+//! costs one copy.
 //!
 //! The body of an error status is also recorded in the call scope (at most the cap), where
 //! the error module reads the server's message from it whatever its layout.
@@ -77,7 +80,8 @@ pub(crate) async fn buffer(
             }
             Capped::Cut(prefix) => {
                 if is_error {
-                    call_scope::record_body(status, prefix);
+                    let len = prefix.iter().map(Bytes::len).sum();
+                    call_scope::record_body(status, join(prefix, len));
                 }
                 Err(too_large)
             }
@@ -99,8 +103,9 @@ pub(crate) async fn buffer(
 enum Capped {
     /// All of it.
     Whole(Bytes),
-    /// The first `limit` bytes of a longer body (the rest is not read).
-    Cut(Bytes),
+    /// The first `limit` bytes of a longer body (the rest is not read), in pieces: joined
+    /// only when wanted (an error body's start), so a refused body is never copied.
+    Cut(Vec<Bytes>),
 }
 
 async fn read_capped(
@@ -111,15 +116,69 @@ async fn read_capped(
     // `limit` fits in memory by the caller's choice; a `usize` smaller than it cannot happen on
     // the 64-bit targets that matter, and saturates elsewhere.
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    let expected = announced.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
-    let mut buf = BytesMut::with_capacity(expected.min(limit));
-    while let Some(chunk) = body.chunk().await? {
-        let room = limit - buf.len();
-        if chunk.len() > room {
-            buf.extend_from_slice(&chunk[..room]);
-            return Ok(Capped::Cut(buf.freeze()));
+    match announced {
+        // One allocation of the announced size (at most the cap), filled in place.
+        Some(n) => {
+            let expected = usize::try_from(n).unwrap_or(usize::MAX).min(limit);
+            let mut buf = BytesMut::with_capacity(expected);
+            while let Some(chunk) = body.chunk().await? {
+                let room = limit - buf.len();
+                if chunk.len() > room {
+                    buf.extend_from_slice(&chunk[..room]);
+                    return Ok(Capped::Cut(vec![buf.freeze()]));
+                }
+                buf.extend_from_slice(&chunk);
+            }
+            Ok(Capped::Whole(buf.freeze()))
         }
+        // Unknown length: copy the chunks into segments of fixed size as they come (no buffer
+        // growing by copies; and a chunk from hyper can pin a read buffer many times its
+        // size), so that a body refused at the cap never held much more than the cap; join
+        // the segments once at the end.
+        None => {
+            let segment = SEGMENT.min(limit.max(1));
+            let mut segments: Vec<Bytes> = Vec::new();
+            let mut current = BytesMut::new();
+            let mut len = 0;
+            while let Some(chunk) = body.chunk().await? {
+                let room = limit - len;
+                let cut = chunk.len() > room;
+                let mut rest = &chunk[..chunk.len().min(room)];
+                len += rest.len();
+                while !rest.is_empty() {
+                    if current.capacity() == current.len() {
+                        if !current.is_empty() {
+                            segments.push(std::mem::take(&mut current).freeze());
+                        }
+                        current.reserve(segment);
+                    }
+                    let n = rest.len().min(current.capacity() - current.len());
+                    current.extend_from_slice(&rest[..n]);
+                    rest = &rest[n..];
+                }
+                if cut {
+                    segments.push(current.freeze());
+                    return Ok(Capped::Cut(segments));
+                }
+            }
+            segments.push(current.freeze());
+            Ok(Capped::Whole(join(segments, len)))
+        }
+    }
+}
+
+/// The segment size of a body of unknown length.
+const SEGMENT: usize = 256 * 1024;
+
+/// The chunks as one buffer (without a copy when there is one chunk).
+fn join(mut chunks: Vec<Bytes>, len: usize) -> Bytes {
+    chunks.retain(|c| !c.is_empty());
+    if chunks.len() <= 1 {
+        return chunks.pop().unwrap_or_default();
+    }
+    let mut buf = BytesMut::with_capacity(len);
+    for chunk in chunks {
         buf.extend_from_slice(&chunk);
     }
-    Ok(Capped::Whole(buf.freeze()))
+    buf.freeze()
 }

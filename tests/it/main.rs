@@ -8,10 +8,12 @@ mod capabilities;
 mod keys;
 mod lobbies_calls;
 mod lobbies_matchmaking;
+mod memory;
 mod owned_futures;
 mod redaction;
 #[cfg(feature = "redis")]
 mod redis_limit;
+mod response_bodies;
 mod servers;
 mod servers_start;
 mod sse_limits;
