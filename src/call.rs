@@ -4,13 +4,33 @@
 use std::future::Future;
 
 use progenitor_client::ResponseValue;
+use serde::de::DeserializeOwned;
 
-use crate::error::{Error, ErrorBody, from_raw};
+use crate::error::{Error, ErrorBody, Locate, from_raw};
 use crate::raw::types;
 use crate::transport::{call_scope, headers};
 
-/// Await a generated call and convert its result. `operation` names it in errors and traces.
+/// Await a generated call and convert its result. `operation` names it in errors and traces;
+/// a body that does not decode is reported with the JSON path of the value at fault.
 pub(crate) async fn send<T, E, F>(operation: &'static str, call: F) -> Result<T, Error>
+where
+    T: DeserializeOwned,
+    E: ErrorBody,
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+{
+    run(operation, call, Some(locate::<T>)).await
+}
+
+/// [`send`] for a call whose answer is not JSON (the lobby event stream).
+pub(crate) async fn send_any<T, E, F>(operation: &'static str, call: F) -> Result<T, Error>
+where
+    E: ErrorBody,
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+{
+    run(operation, call, None).await
+}
+
+async fn run<T, E, F>(operation: &'static str, call: F, locate: Option<Locate>) -> Result<T, Error>
 where
     E: ErrorBody,
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
@@ -18,9 +38,19 @@ where
     call_scope::scope(async move {
         call.await
             .map(ResponseValue::into_inner)
-            .map_err(|e| from_raw(e, operation, &call_scope::context()))
+            .map_err(|e| from_raw(e, operation, &call_scope::context(), locate))
     })
     .await
+}
+
+/// Where `body` stops decoding as a `T`: decoded again, only after progenitor's decode
+/// failed, through `serde_path_to_error`, which tracks the path serde was at.
+fn locate<T: DeserializeOwned>(body: &[u8]) -> Option<String> {
+    let mut json = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut json) {
+        Ok(_) => None,
+        Err(e) => Some(e.path().to_string()),
+    }
 }
 
 /// An error of the generated client ([`Client::raw`](crate::Client::raw)), classified as the
@@ -60,6 +90,6 @@ impl From<progenitor_client::Error<types::Error>> for Error {
         } else {
             context.operation
         };
-        from_raw(e, operation, &context)
+        from_raw(e, operation, &context, None)
     }
 }

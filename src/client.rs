@@ -79,6 +79,7 @@ struct Shared {
     /// Keeps the key known to the redactor while any clone of this client lives, so errors
     /// of `raw()` calls and traces are scrubbed of it too.
     _key_guard: crate::error::SecretGuard,
+    max_response_body: u64,
 }
 
 impl<K: ApiKey> Clone for Client<K> {
@@ -204,6 +205,18 @@ impl<K: ApiKey> Client<K> {
         &self.shared.base_url
     }
 
+    /// The largest response body this client reads, in bytes (see
+    /// [`ClientBuilder::max_response_body`]).
+    ///
+    /// ```
+    /// let client = playflow::Client::new(playflow::ServerKey::new("pf_1234567890abcdef1234")?)?;
+    /// assert_eq!(client.max_response_body(), playflow::transport::DEFAULT_MAX_RESPONSE_BODY);
+    /// # Ok::<(), playflow::Error>(())
+    /// ```
+    pub fn max_response_body(&self) -> u64 {
+        self.shared.max_response_body
+    }
+
     /// `GET /api/health`: whether the API is up. Needs no key (none is sent).
     ///
     /// ```no_run
@@ -233,6 +246,7 @@ pub struct ClientBuilder<K: ApiKey> {
     allow_insecure_http: bool,
     retry: Option<RetryConfig>,
     rate_limit: Option<RateLimitConfig>,
+    max_response_body: u64,
     #[cfg(feature = "redis")]
     redis_rate_limit: Option<crate::transport::RedisRateLimit>,
 }
@@ -248,7 +262,8 @@ impl<K: ApiKey> std::fmt::Debug for ClientBuilder<K> {
             .field("custom_http_client", &self.http.is_some())
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("retry", &self.retry)
-            .field("rate_limit", &self.rate_limit);
+            .field("rate_limit", &self.rate_limit)
+            .field("max_response_body", &self.max_response_body);
         #[cfg(feature = "redis")]
         f.field("redis_rate_limit", &self.redis_rate_limit);
         f.finish()
@@ -267,6 +282,7 @@ impl<K: ApiKey> ClientBuilder<K> {
             allow_insecure_http: false,
             retry: Some(RetryConfig::default()),
             rate_limit: Some(RateLimitConfig::default()),
+            max_response_body: crate::transport::DEFAULT_MAX_RESPONSE_BODY,
             #[cfg(feature = "redis")]
             redis_rate_limit: None,
         }
@@ -339,6 +355,26 @@ impl<K: ApiKey> ClientBuilder<K> {
     /// ```
     pub fn no_rate_limit(mut self) -> Self {
         self.rate_limit = None;
+        self
+    }
+
+    /// The largest response body the client reads, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BODY`](crate::transport::DEFAULT_MAX_RESPONSE_BODY), 32 MiB).
+    /// A larger answer fails the call with [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge)
+    /// and its connection is dropped: one announced larger by its `Content-Length` is not read
+    /// at all, one that grows past the cap is read no further. Error answers are capped at
+    /// [`MAX_ERROR_BODY`](crate::transport::MAX_ERROR_BODY) (64 KiB), or this if smaller. The
+    /// lobby event stream is exempt (its parser has its own limits). Applies to
+    /// [`Client::raw`] calls too.
+    ///
+    /// ```
+    /// # let key = playflow::ServerKey::new("pf_1234567890abcdef1234").unwrap();
+    /// let client = playflow::Client::builder(key).max_response_body(4 << 20).build()?;
+    /// assert_eq!(client.max_response_body(), 4 << 20);
+    /// # Ok::<(), playflow::Error>(())
+    /// ```
+    pub fn max_response_body(mut self, bytes: u64) -> Self {
+        self.max_response_body = bytes;
         self
     }
 
@@ -460,7 +496,8 @@ impl<K: ApiKey> ClientBuilder<K> {
             }
         };
         let transport =
-            Transport::for_client(self.key.expose(), &parsed, self.retry, self.rate_limit)?;
+            Transport::for_client(self.key.expose(), &parsed, self.retry, self.rate_limit)?
+                .with_max_body(self.max_response_body);
         #[cfg(feature = "redis")]
         let transport = transport.share_rate_limit(self.key.expose(), self.redis_rate_limit)?;
         let raw = raw::Client::new_with_client(&base_url, http, transport);
@@ -469,6 +506,7 @@ impl<K: ApiKey> ClientBuilder<K> {
                 raw,
                 base_url,
                 _key_guard: crate::error::register_secret(self.key.expose()),
+                max_response_body: self.max_response_body,
             }),
             _key: PhantomData,
         })

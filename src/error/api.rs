@@ -3,7 +3,11 @@
 use std::fmt;
 use std::time::Duration;
 
+use super::text::shown;
 use crate::raw::types;
+
+/// How many validation issues `Display` lists (the rest are counted).
+const SHOWN_ISSUES: usize = 10;
 
 /// An error answer of the API: `{error, detail, status}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,15 +52,19 @@ impl ApiError {
     }
 }
 
+/// The server's texts are shown cut short and escaped (see `error::text`).
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.status, self.message)?;
+        write!(f, "{} {}", self.status, shown(&self.message))?;
         match &self.detail {
-            ErrorDetail::Message(m) if !m.is_empty() => write!(f, ": {m}")?,
+            ErrorDetail::Message(m) if !m.is_empty() => write!(f, ": {}", shown(m))?,
             ErrorDetail::Validation(issues) => {
-                for (i, issue) in issues.iter().enumerate() {
+                for (i, issue) in issues.iter().take(SHOWN_ISSUES).enumerate() {
                     f.write_str(if i == 0 { ": " } else { "; " })?;
                     write!(f, "{issue}")?;
+                }
+                if issues.len() > SHOWN_ISSUES {
+                    write!(f, "; and {} more", issues.len() - SHOWN_ISSUES)?;
                 }
             }
             _ => {}
@@ -126,7 +134,7 @@ impl From<types::ValidationIssue> for ValidationIssue {
 impl fmt::Display for ValidationIssue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path: Vec<String> = self.loc.iter().map(ToString::to_string).collect();
-        write!(f, "{}: {}", path.join("."), self.msg)
+        write!(f, "{}: {}", shown(&path.join(".")), shown(&self.msg))
     }
 }
 

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use super::{ApiError, DecodeError, Error, ErrorDetail, InvalidInput, RateLimited, Redactor};
-use super::{TransportError, api::status_text};
+use super::{ResponseTooLarge, TransportError, api::status_text, lenient};
 use crate::raw::types;
 
 /// What the transport saw of one response, already parsed (header parsing belongs to it).
@@ -33,6 +33,9 @@ pub(crate) struct CallContext {
     pub(crate) redactor: Redactor,
     /// The operation the transport ran (progenitor's name), when known.
     pub(crate) operation: &'static str,
+    /// The body of the error answer the call ended with, as read (at most the error-body
+    /// cap), with its status: the server's message in whatever layout it sent.
+    pub(crate) error_body: Option<(u16, bytes::Bytes)>,
 }
 
 /// Classify an error answer by status (`api.status`); `response` supplies a 429's headers.
@@ -74,13 +77,19 @@ impl ErrorBody for () {
     }
 }
 
-/// Convert an error of the generated client, scrubbed of the call's secrets.
+/// Finds the JSON path at which a success body fails to decode into the operation's type
+/// (the facade knows the type; the error module does not).
+pub(crate) type Locate = fn(&[u8]) -> Option<String>;
+
+/// Convert an error of the generated client, scrubbed of the call's secrets. `locate`, when
+/// given, names the field a success body did not decode at.
 pub(crate) fn from_raw<E: ErrorBody>(
     err: progenitor_client::Error<E>,
     operation: &'static str,
     context: &CallContext,
+    locate: Option<Locate>,
 ) -> Error {
-    let mut error = classify(err, operation, context);
+    let mut error = classify(err, operation, context, locate);
     context.redactor.scrub_error(&mut error);
     error
 }
@@ -89,22 +98,46 @@ fn classify<E: ErrorBody>(
     err: progenitor_client::Error<E>,
     operation: &'static str,
     context: &CallContext,
+    locate: Option<Locate>,
 ) -> Error {
     use progenitor_client::Error as Raw;
     // The response an error answer came with is the call's last one.
     let response_with = |status: u16| context.last_response.filter(|r| r.status == status);
+    // The body of that answer as the transport read it: the server's message in any layout.
+    let recorded = |status: u16| {
+        context
+            .error_body
+            .as_ref()
+            .filter(|(s, _)| *s == status)
+            .map(|(_, body)| lenient::api_error(status, body, operation, &context.redactor))
+    };
     match err {
         Raw::InvalidRequest(reason) => Error::InvalidInput(InvalidInput::new(operation, reason)),
         Raw::CommunicationError(e) | Raw::InvalidUpgrade(e) | Raw::ResponseBodyError(e) => {
-            if e.is_timeout() {
-                Error::Timeout(TransportError::new(e, operation))
-            } else {
-                Error::Transport(TransportError::new(e, operation))
+            match too_large(&e) {
+                Some(big) if big.status >= 400 => {
+                    // Still the answer of its status (a proxy's 502 page stays a 502), with
+                    // what the start of the body said.
+                    let mut api = recorded(big.status).unwrap_or_else(|| ApiError {
+                        status: big.status,
+                        message: status_text(big.status),
+                        detail: ErrorDetail::None,
+                        operation,
+                    });
+                    if matches!(api.detail, ErrorDetail::None) {
+                        api.detail = ErrorDetail::Message(big.to_string());
+                    }
+                    from_status(api, response_with(big.status).as_ref())
+                }
+                Some(big) => Error::ResponseTooLarge(big.clone()),
+                None if e.is_timeout() => Error::Timeout(TransportError::new(e, operation)),
+                None => Error::Transport(TransportError::new(e, operation)),
             }
         }
         Raw::ErrorResponse(rv) => {
             let status = rv.status().as_u16();
-            let api = rv.into_inner().into_api_error(status, operation);
+            let api = recorded(status)
+                .unwrap_or_else(|| rv.into_inner().into_api_error(status, operation));
             from_status(api, response_with(status).as_ref())
         }
         // progenitor drops the status here; the transport recorded it for this call. An error
@@ -112,32 +145,32 @@ fn classify<E: ErrorBody>(
         // an API error of that status, so it stays retryable where the status is.
         Raw::InvalidResponsePayload(body, e) => match context.last_response {
             Some(response) if response.status >= 400 => {
-                let status = response.status;
-                let excerpt = context.redactor.excerpt(&body, DecodeError::EXCERPT_LEN);
-                let api = ApiError {
-                    status,
-                    message: status_text(status),
-                    detail: ErrorDetail::Message(excerpt),
-                    operation,
-                };
+                let api = lenient::api_error(response.status, &body, operation, &context.redactor);
                 from_status(api, Some(&response))
             }
-            last => Error::Decode(DecodeError::new(
-                last.map(|r| r.status),
-                &body,
-                Some(e),
-                operation,
-                &context.redactor,
-            )),
+            last => {
+                let decode = DecodeError::new(
+                    last.map(|r| r.status),
+                    &body,
+                    Some(e),
+                    operation,
+                    &context.redactor,
+                );
+                let path = locate.and_then(|locate| locate(&body));
+                Error::Decode(match path {
+                    Some(path) => decode.at(path, &context.redactor),
+                    None => decode,
+                })
+            }
         },
         Raw::UnexpectedResponse(response) => {
             let status = response.status();
-            let mut api = ApiError {
+            let mut api = recorded(status.as_u16()).unwrap_or_else(|| ApiError {
                 status: status.as_u16(),
                 message: status_text(status.as_u16()),
                 detail: ErrorDetail::None,
                 operation,
-            };
+            });
             if status.is_redirection() {
                 // A redirect the client refused to follow: it leads to another origin.
                 let target = context.redactor.clean(&redirect_origin(&response));
@@ -159,6 +192,27 @@ fn classify<E: ErrorBody>(
         }
         Raw::Custom(reason) => Error::InvalidInput(InvalidInput::new(operation, reason)),
     }
+}
+
+/// The cap a body went past, when that is why reading it failed (the transport's
+/// `ResponseTooLarge`, somewhere in reqwest's chain of body errors).
+fn too_large(error: &reqwest::Error) -> Option<&ResponseTooLarge> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if let Some(big) = e.downcast_ref::<ResponseTooLarge>() {
+            return Some(big);
+        }
+        // `io::Error::source` skips the error it wraps; look at that one too.
+        if let Some(big) = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .and_then(|inner| inner.downcast_ref::<ResponseTooLarge>())
+        {
+            return Some(big);
+        }
+        cause = e.source();
+    }
+    None
 }
 
 /// The origin a redirect points to (only the origin: the rest may carry a signed query).

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::text::shown;
 use super::{Error, Redactor};
 
 /// A failure below HTTP: connecting, sending, reading, or a timeout. Carries no URL.
@@ -49,9 +50,22 @@ impl TransportError {
     }
 }
 
+/// What failed, in a few words; what reqwest (and below it hyper and the OS) said is the
+/// source chain, not repeated here.
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.source)?;
+        let e = &self.source;
+        f.write_str(if e.is_timeout() {
+            "no answer in time"
+        } else if e.is_connect() {
+            "could not connect"
+        } else if e.is_redirect() {
+            "redirect not followed"
+        } else if e.is_body() || e.is_decode() {
+            "the response could not be read"
+        } else {
+            "the request failed"
+        })?;
         if !self.operation.is_empty() {
             write!(f, " (in {})", self.operation)?;
         }
@@ -65,7 +79,8 @@ impl std::error::Error for TransportError {
     }
 }
 
-/// A response body that did not decode, with a short excerpt of it.
+/// A response body that did not decode, with a short excerpt of it and, for JSON that did
+/// not fit its type, where (`path`) and why (the source).
 #[derive(Debug)]
 pub struct DecodeError {
     /// The HTTP status, when known.
@@ -74,10 +89,25 @@ pub struct DecodeError {
     pub excerpt: String,
     /// The operation whose answer failed to decode.
     pub operation: &'static str,
-    /// The decoder's message, scrubbed: serde quotes the offending value, which may be a
-    /// secret the server echoed.
-    source: Option<Cause>,
+    /// The JSON path of the value that did not fit (`servers[0].status`), when known.
+    pub path: Option<String>,
+    /// What was wrong, when it is this error's own message rather than a decoder's.
+    reason: Option<String>,
+    source: Option<Reason>,
 }
+
+/// A decoder's account of why a body did not decode: serde's message (with its line and
+/// column), scrubbed like the excerpt, since serde quotes the offending value.
+#[derive(Debug)]
+struct Reason(String);
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        shown(&self.0).fmt(f)
+    }
+}
+
+impl std::error::Error for Reason {}
 
 impl DecodeError {
     /// How much of the body an excerpt keeps.
@@ -95,29 +125,52 @@ impl DecodeError {
             status,
             excerpt: redactor.excerpt(body, Self::EXCERPT_LEN),
             operation,
-            source: source.map(|e| Cause(redactor.clean(&e.to_string()))),
+            path: None,
+            reason: None,
+            source: source.map(|e| {
+                let mut text = e.to_string();
+                redactor.scrub(&mut text);
+                Reason(text)
+            }),
         }
     }
 
     pub(super) fn scrub(&mut self, redactor: &Redactor) {
         redactor.scrub(&mut self.excerpt);
-        if let Some(Cause(cause)) = &mut self.source {
+        if let Some(path) = &mut self.path {
+            redactor.scrub(path);
+        }
+        if let Some(reason) = &mut self.reason {
+            redactor.scrub(reason);
+        }
+        if let Some(Reason(cause)) = &mut self.source {
             redactor.scrub(cause);
         }
     }
-}
 
-/// A cause kept as its (scrubbed) message.
-#[derive(Debug)]
-struct Cause(String);
+    /// A decode error whose `reason` is its own message (a limit, a content type), not a
+    /// decoder's.
+    pub(crate) fn with_reason(
+        status: Option<u16>,
+        body: &[u8],
+        reason: String,
+        operation: &'static str,
+        redactor: &Redactor,
+    ) -> Self {
+        Self {
+            reason: Some(reason),
+            ..Self::new(status, body, None, operation, redactor)
+        }
+    }
 
-impl fmt::Display for Cause {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+    /// The same error, naming the JSON path of the value that did not fit.
+    pub(crate) fn at(mut self, mut path: String, redactor: &Redactor) -> Self {
+        // Map keys are the server's text, so a path can quote what it echoed.
+        redactor.scrub(&mut path);
+        self.path = Some(path).filter(|p| !p.is_empty() && p != ".");
+        self
     }
 }
-
-impl std::error::Error for Cause {}
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -128,10 +181,13 @@ impl fmt::Display for DecodeError {
         if !self.operation.is_empty() {
             write!(f, " in {}", self.operation)?;
         }
-        if let Some(source) = &self.source {
-            write!(f, ": {source}")?;
+        if let Some(path) = &self.path {
+            write!(f, " at `{}`", shown(path))?;
         }
-        write!(f, "; body starts: {:?}", self.excerpt)
+        if let Some(reason) = &self.reason {
+            write!(f, ": {}", shown(reason))?;
+        }
+        write!(f, "; body starts: \"{}\"", shown(&self.excerpt))
     }
 }
 
@@ -212,6 +268,69 @@ impl fmt::Display for OutcomeUnknown {
 impl std::error::Error for OutcomeUnknown {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.source.as_deref().map(|e| e as _)
+    }
+}
+
+/// A response body larger than the client reads
+/// ([`ClientBuilder::max_response_body`](crate::ClientBuilder::max_response_body), or
+/// [`MAX_ERROR_BODY`](crate::transport::MAX_ERROR_BODY) for an error status). Its connection
+/// was dropped with the rest of the body unread.
+///
+/// ```
+/// # async fn demo(client: playflow::Client) {
+/// match client.servers().get("s-1").await {
+///     Err(playflow::Error::ResponseTooLarge(e)) => eprintln!("{} bytes at most: {e}", e.limit),
+///     _ => {}
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResponseTooLarge {
+    /// The operation whose answer was too large.
+    pub operation: &'static str,
+    /// The HTTP status of the answer.
+    pub status: u16,
+    /// The cap it went past, in bytes.
+    pub limit: u64,
+    /// The length the server announced (`Content-Length`), when it announced one past the cap;
+    /// `None` when the body went past the cap while arriving.
+    pub announced: Option<u64>,
+}
+
+impl fmt::Display for ResponseTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "response body over the {} limit (status {}",
+            Bytes(self.limit),
+            self.status
+        )?;
+        if let Some(announced) = self.announced {
+            write!(f, ", {} announced", Bytes(announced))?;
+        }
+        if !self.operation.is_empty() {
+            write!(f, ", in {}", self.operation)?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl std::error::Error for ResponseTooLarge {}
+
+/// A byte count in the largest binary unit that divides it (`64 KiB`, `1000 bytes`).
+struct Bytes(u64);
+
+impl fmt::Display for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0;
+        match n {
+            0 => f.write_str("0 bytes"),
+            _ if n % (1 << 30) == 0 => write!(f, "{} GiB", n >> 30),
+            _ if n % (1 << 20) == 0 => write!(f, "{} MiB", n >> 20),
+            _ if n % (1 << 10) == 0 => write!(f, "{} KiB", n >> 10),
+            _ => write!(f, "{n} bytes"),
+        }
     }
 }
 

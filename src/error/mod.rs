@@ -7,20 +7,28 @@
 //! The module is a leaf: it imports nothing of the crate but the generated types. Its files:
 //! this one ([`Error`]), `api` (the API's error answers), `failure` (failures without an
 //! answer: transport, decode, input), `classify` (generated-layer errors to [`Error`], from the
-//! call context the caller passes in) and `redact` (the one redactor: every secret the client
-//! holds, scrubbed from every text that can reach an error or a trace).
+//! call context the caller passes in), `lenient` (an error answer's message, whatever the
+//! body's layout), `redact` (the one redactor: every secret the client holds, scrubbed from
+//! every text that can reach an error or a trace) and `text` (server text as `Display` shows
+//! it: cut short and escaped).
+//!
+//! `Display` of an error is its own message; what caused it is its
+//! [`source`](std::error::Error::source) chain, so `anyhow`'s `{:#}` (or the CLI) prints each
+//! cause once, down to the root one (`Connection refused`).
 
 mod api;
 mod classify;
 mod failure;
+mod lenient;
 mod redact;
+mod text;
 
 use std::fmt;
 use std::time::Duration;
 
 pub use api::{ApiError, ErrorDetail, LocPart, RateLimited, ValidationIssue};
-pub(crate) use classify::{CallContext, ErrorBody, ResponseInfo, from_raw, from_status};
-pub use failure::{DecodeError, InvalidInput, OutcomeUnknown, TransportError};
+pub(crate) use classify::{CallContext, ErrorBody, Locate, ResponseInfo, from_raw, from_status};
+pub use failure::{DecodeError, InvalidInput, OutcomeUnknown, ResponseTooLarge, TransportError};
 pub(crate) use redact::{Redactor, SecretGuard, register as register_secret};
 
 /// Result of every facade call.
@@ -63,6 +71,10 @@ pub enum Error {
     InvalidInput(InvalidInput),
     /// A tagged start whose outcome the client could not settle (see [`OutcomeUnknown`]).
     OutcomeUnknown(Box<OutcomeUnknown>),
+    /// A response body past the client's cap
+    /// ([`ClientBuilder::max_response_body`](crate::ClientBuilder::max_response_body)); the
+    /// rest of it was not read.
+    ResponseTooLarge(ResponseTooLarge),
 }
 
 impl Error {
@@ -122,6 +134,8 @@ impl Error {
             Self::Timeout(e) | Self::Transport(e) => !e.never_sent() && !e.is_redirect(),
             Self::Api(e) => matches!(e.status, 500..=504),
             Self::Decode(d) => d.status.is_none_or(|s| (200..300).contains(&s)),
+            // The answer's status is known, its body is not: like a body that did not decode.
+            Self::ResponseTooLarge(e) => matches!(e.status, 200..300 | 500..=504),
             Self::OutcomeUnknown(u) => u.start_sent,
             _ => false,
         }
@@ -137,6 +151,7 @@ impl Error {
             Self::RateLimited(r) => r.api.operation,
             Self::Timeout(e) | Self::Transport(e) => e.operation(),
             Self::Decode(d) => d.operation,
+            Self::ResponseTooLarge(e) => e.operation,
             Self::InvalidInput(_) | Self::OutcomeUnknown(_) => return Some(false),
         };
         if operation.is_empty() {
@@ -158,6 +173,7 @@ impl Error {
             }
             Self::RateLimited(r) => Some(r.api.status),
             Self::Decode(d) => d.status,
+            Self::ResponseTooLarge(e) => Some(e.status),
             _ => None,
         }
     }
@@ -219,16 +235,20 @@ impl fmt::Display for Error {
             Self::Decode(e) => write!(f, "{e}"),
             Self::InvalidInput(e) => write!(f, "{e}"),
             Self::OutcomeUnknown(e) => write!(f, "{e}"),
+            Self::ResponseTooLarge(e) => write!(f, "{e}"),
         }
     }
 }
 
+/// The wrapped error's own causes: its message is already this error's `Display`, so the
+/// wrapped error itself is not a source (it would print twice in a chain).
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Timeout(e) | Self::Transport(e) => Some(e),
-            Self::Decode(e) => Some(e),
-            Self::OutcomeUnknown(e) => Some(e.as_ref()),
+            Self::Timeout(e) | Self::Transport(e) => e.source(),
+            Self::Decode(e) => e.source(),
+            // Display already shows the OutcomeUnknown's own message: its cause comes next.
+            Self::OutcomeUnknown(e) => e.source(),
             _ => None,
         }
     }

@@ -166,7 +166,7 @@ impl Redactor {
                 self.scrub(&mut i.reason);
             }
             Error::OutcomeUnknown(u) => u.scrub(self),
-            Error::Timeout(_) | Error::Transport(_) => {}
+            Error::Timeout(_) | Error::Transport(_) | Error::ResponseTooLarge(_) => {}
         }
     }
 

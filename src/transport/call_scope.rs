@@ -18,6 +18,7 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::sync::Mutex;
 
+use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderValue};
 
 use super::headers;
@@ -99,10 +100,18 @@ pub(super) fn record(status: u16, headers: &HeaderMap) {
     update(|context| context.last_response = Some(info));
 }
 
+/// Called with the (capped) body of an error answer the call hands back, for its message.
+pub(super) fn record_body(status: u16, body: Bytes) {
+    let _ = CALL.try_with(|slot| slot.borrow_mut().error_body = Some((status, body)));
+}
+
 /// Called when an attempt got no response: an earlier attempt's status must not classify this
 /// failure.
 pub(super) fn forget() {
-    update(|context| context.last_response = None);
+    update(|context| {
+        context.last_response = None;
+        context.error_body = None;
+    });
 }
 
 /// Called with the key the call sends, so that errors can be scrubbed of it.

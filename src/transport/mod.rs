@@ -8,7 +8,11 @@
 //!    the base URL's origin, and never to the health check;
 //! 2. waits for the client's rate limiter ([`RateLimitConfig`]; reads and writes separately);
 //! 3. sends the request, and retries it when that is safe ([`RetryConfig`]);
-//! 4. records each response's status and rate-limit headers for error classification.
+//! 4. records each response's status and rate-limit headers for error classification;
+//! 5. reads the body of the answer it hands back, at most
+//!    [`max_response_body`](crate::ClientBuilder::max_response_body) bytes
+//!    ([`MAX_ERROR_BODY`] for an error status); past that the call fails with
+//!    [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge) and the connection is dropped.
 //!
 //! # Tracing
 //!
@@ -24,7 +28,8 @@
 //!
 //! `subscribe_lobby_events` answers with a server-sent event stream that stays open. It gets
 //! no whole-request timeout (the connect timeout still applies), is sent with
-//! `Accept: text/event-stream`, and its body is never retried.
+//! `Accept: text/event-stream`, and its body is never retried nor read whole (the event parser
+//! has its own limits); an error answer's body is capped as any other.
 //!
 //! # Redirects
 //!
@@ -35,6 +40,7 @@
 //! `reqwest::Client` you inject yourself must use that policy too, or `Policy::none()`:
 //! reqwest strips only `Authorization` and cookies on a cross-origin redirect, not `api-key`.
 
+mod body;
 pub(crate) mod call_scope;
 pub(crate) mod headers;
 mod rate_limit;
@@ -53,6 +59,7 @@ use tracing::Instrument;
 
 use crate::raw;
 
+pub use body::{DEFAULT_MAX_RESPONSE_BODY, MAX_ERROR_BODY};
 pub use rate_limit::RateLimitConfig;
 #[cfg(feature = "redis")]
 pub use redis_limit::RedisRateLimit;
@@ -89,13 +96,27 @@ const UNAUTHENTICATED_OPERATION: &str = "get_health";
 /// );
 /// # let _ = raw;
 /// ```
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Transport {
     api_key: Option<HeaderValue>,
     /// The only origin the key is sent to.
     key_origin: Option<url::Origin>,
     retry: Option<RetryConfig>,
     limiter: Option<Arc<RateLimiter>>,
+    /// The cap of a response body ([`DEFAULT_MAX_RESPONSE_BODY`] unless configured).
+    max_body: u64,
+}
+
+impl Default for Transport {
+    fn default() -> Self {
+        Self {
+            api_key: None,
+            key_origin: None,
+            retry: None,
+            limiter: None,
+            max_body: DEFAULT_MAX_RESPONSE_BODY,
+        }
+    }
 }
 
 impl fmt::Debug for Transport {
@@ -111,6 +132,7 @@ impl fmt::Debug for Transport {
             )
             .field("retry", &self.retry)
             .field("limiter", &self.limiter)
+            .field("max_body", &self.max_body)
             .finish()
     }
 }
@@ -133,7 +155,14 @@ impl Transport {
             key_origin: Some(base_url.origin()),
             retry: retry.filter(|r| r.get_max_retries() > 0),
             limiter,
+            max_body: DEFAULT_MAX_RESPONSE_BODY,
         })
+    }
+
+    /// The same transport with this response-body cap.
+    pub(crate) fn with_max_body(mut self, max_body: u64) -> Self {
+        self.max_body = max_body;
+        self
     }
 
     /// Put the key on a request bound for the base URL's origin.
@@ -152,7 +181,22 @@ impl Transport {
         }
     }
 
+    /// Send `request` (with retries), then read the body of the answer under its cap, except
+    /// for an event stream's.
     async fn execute(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let response = self.send(client, request, info).await?;
+        if STREAMING_OPERATIONS.contains(&info.operation_id) && response.status().is_success() {
+            return Ok(response);
+        }
+        body::buffer(response, self.max_body, info.operation_id).await
+    }
+
+    async fn send(
         &self,
         client: &reqwest::Client,
         mut request: reqwest::Request,

@@ -9,10 +9,12 @@ mod display_padding;
 mod keys;
 mod lobbies_calls;
 mod lobbies_matchmaking;
+mod memory;
 mod owned_futures;
 mod redaction;
 #[cfg(feature = "redis")]
 mod redis_limit;
+mod response_bodies;
 mod servers;
 mod servers_start;
 mod sse_limits;

@@ -5,12 +5,8 @@
 //! test's own thread, since the binary runs other tests beside it). Speed targets are
 //! in examples/lobby_events_decode.rs, not here.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::Duration;
 
 use futures::{StreamExt, stream};
@@ -19,49 +15,10 @@ use playflow::lobbies::{
 };
 use playflow_test_support::{Reply, Step, TestServer, event, game_client, lobby, lobby_deleted};
 
+use crate::memory::{Peak, SERIAL, TRACKED};
+
 const EVENTS: &str = "/api/v3/lobbies/casual/me/events";
 const MIB: usize = 1024 * 1024;
-
-/// Counts the bytes allocated right now and the most since the last [`Peak::reset`].
-struct Counting;
-
-// Signed: a tracked thread may free what it allocated before it was tracked.
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-static PEAK: AtomicIsize = AtomicIsize::new(0);
-
-thread_local! {
-    // Const-initialized and without a destructor: safe to read inside the allocator.
-    static TRACKED: Cell<bool> = const { Cell::new(false) };
-}
-
-fn tracked() -> bool {
-    TRACKED.try_with(Cell::get).unwrap_or(false)
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() && tracked() {
-            let size = layout.size() as isize;
-            let live = LIVE.fetch_add(size, Ordering::Relaxed) + size;
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        if tracked() {
-            LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
-        }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// The tests must not overlap (the memory counter is per process).
-static SERIAL: Mutex<()> = Mutex::new(());
 
 /// Run `test` on a current-thread runtime of its own thread; fail if it does not finish
 /// within a minute (a hang: the stream never yields, or never ends).
@@ -87,21 +44,6 @@ where
         Ok(Ok(())) => {}
         Ok(Err(panic)) => std::panic::resume_unwind(panic),
         Err(_) => panic!("the test did not finish within 60 s"),
-    }
-}
-
-/// Peak memory above what was allocated at [`Peak::start`].
-struct Peak(isize);
-
-impl Peak {
-    fn start() -> Self {
-        let live = LIVE.load(Ordering::Relaxed);
-        PEAK.store(live, Ordering::Relaxed);
-        Self(live)
-    }
-
-    fn above_start(&self) -> usize {
-        usize::try_from(PEAK.load(Ordering::Relaxed) - self.0).unwrap_or(0)
     }
 }
 

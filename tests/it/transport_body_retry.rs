@@ -46,7 +46,7 @@ async fn a_get_whose_body_stalls_is_retried() {
 
 #[tokio::test]
 async fn a_get_whose_body_drips_past_the_timeout_is_retried() {
-    get_recovers_from(|r| r.dripped(Duration::from_millis(50))).await;
+    get_recovers_from(|r| r.dripped(1, Duration::from_millis(50))).await;
 }
 
 #[tokio::test]

@@ -95,12 +95,30 @@ impl From<Error> for Failure {
             Error::Api(_) | Error::Decode(_) => (Exit::Api, None),
             _ => (Exit::Other, None),
         };
-        let failure = Failure::new(exit, one_line(&error.to_string()));
+        let failure = Failure::new(exit, one_line(&chain(&error)));
         match hint {
             Some(hint) => failure.hint(hint),
             None => failure,
         }
     }
+}
+
+/// The error and each of its causes, down to the root one (`Connection refused`), joined by
+/// `: `. A cause that says what the one before it said is printed once.
+pub fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut last = text.clone();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        let message = e.to_string();
+        if !message.is_empty() && message != last {
+            text.push_str(": ");
+            text.push_str(&message);
+        }
+        last = message;
+        cause = e.source();
+    }
+    text
 }
 
 /// Messages from a server may span lines; a terminal error is one.

@@ -105,6 +105,46 @@ impl Reply {
         }
     }
 
+    /// A body of `chunk` repeated `times` (never held in memory whole), announced by its
+    /// `content-length` when `announce`, else ended by closing the connection: a server
+    /// answering far more than any real answer.
+    pub fn huge(
+        status: u16,
+        content_type: &str,
+        chunk: &[u8],
+        times: usize,
+        announce: bool,
+    ) -> Self {
+        Self {
+            delay: Duration::ZERO,
+            head: Some(Head {
+                status,
+                headers: vec![("content-type".into(), content_type.into())],
+                length: announce.then_some(chunk.len() * times),
+            }),
+            steps: vec![Step::Repeat(chunk.to_vec(), times)],
+        }
+    }
+
+    /// Announce no `content-length`: the body ends when the connection closes.
+    pub fn unannounced(mut self) -> Self {
+        if let Some(head) = &mut self.head {
+            head.length = None;
+        }
+        self
+    }
+
+    /// Send the body in pieces of `piece` bytes with `pause` between them: a server that
+    /// drips its answer.
+    pub fn dripped(mut self, piece: usize, pause: Duration) -> Self {
+        let body = self.body_prefix(usize::MAX);
+        self.steps = body
+            .chunks(piece.max(1))
+            .flat_map(|c| [Step::Send(c.to_vec()), Step::Wait(pause)])
+            .collect();
+        self
+    }
+
     /// Close the connection after reading the request, without answering.
     pub fn close() -> Self {
         Self::raw(vec![Step::Close])
@@ -156,16 +196,6 @@ impl Reply {
     /// Send the head and the first `n` bytes of the body, then reset the connection (RST).
     pub fn reset_after(mut self, n: usize) -> Self {
         self.steps = vec![Step::Send(self.body_prefix(n)), Step::Reset];
-        self
-    }
-
-    /// Send the body one byte at a time, `every` apart (a server that drips its answer).
-    pub fn dripped(mut self, every: Duration) -> Self {
-        let body = self.body_prefix(usize::MAX);
-        self.steps = body
-            .into_iter()
-            .flat_map(|b| [Step::Send(vec![b]), Step::Wait(every)])
-            .collect();
         self
     }
 

@@ -7,6 +7,7 @@
 //! closed after its answer.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -52,6 +53,7 @@ pub struct TestServer {
     addr: SocketAddr,
     url: String,
     log: Arc<Mutex<Vec<Seen>>>,
+    sent: Arc<AtomicU64>,
     task: JoinHandle<()>,
 }
 
@@ -74,15 +76,23 @@ impl TestServer {
         let log: Arc<Mutex<Vec<Seen>>> = Arc::default();
         let script: Arc<Script> = Arc::new(script);
         let server_log = Arc::clone(&log);
+        let sent: Arc<AtomicU64> = Arc::default();
+        let server_sent = Arc::clone(&sent);
         let task = tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
-                tokio::spawn(serve(socket, Arc::clone(&script), Arc::clone(&server_log)));
+                tokio::spawn(serve(
+                    socket,
+                    Arc::clone(&script),
+                    Arc::clone(&server_log),
+                    Arc::clone(&server_sent),
+                ));
             }
         });
         Self {
             addr,
             url: format!("http://{addr}"),
             log,
+            sent,
             task,
         }
     }
@@ -99,6 +109,12 @@ impl TestServer {
     /// Every request so far, in order.
     pub fn requests(&self) -> Vec<Seen> {
         self.log.lock().unwrap().clone()
+    }
+
+    /// How many body bytes the server has written so far, over all connections (a client
+    /// that stops reading and drops the connection stops this growing).
+    pub fn body_bytes_sent(&self) -> u64 {
+        self.sent.load(Ordering::SeqCst)
     }
 
     /// How many requests arrived.
@@ -144,7 +160,12 @@ pub async fn free_addr() -> SocketAddr {
     listener.local_addr().expect("bound address")
 }
 
-async fn serve(mut socket: TcpStream, script: Arc<Script>, log: Arc<Mutex<Vec<Seen>>>) {
+async fn serve(
+    mut socket: TcpStream,
+    script: Arc<Script>,
+    log: Arc<Mutex<Vec<Seen>>>,
+    sent: Arc<AtomicU64>,
+) {
     let Some(head) = read_request(&mut socket).await else {
         return;
     };
@@ -176,12 +197,14 @@ async fn serve(mut socket: TcpStream, script: Arc<Script>, log: Arc<Mutex<Vec<Se
                 if socket.write_all(&bytes).await.is_err() || socket.flush().await.is_err() {
                     return;
                 }
+                sent.fetch_add(bytes.len() as u64, Ordering::SeqCst);
             }
             Step::Repeat(bytes, times) => {
                 for _ in 0..times {
                     if socket.write_all(&bytes).await.is_err() {
                         return;
                     }
+                    sent.fetch_add(bytes.len() as u64, Ordering::SeqCst);
                 }
             }
             Step::Wait(pause) => tokio::time::sleep(pause).await,

@@ -22,7 +22,7 @@ use tokio::time::Instant;
 use super::parser::{Event, Limits};
 use super::sse::{self, SseError};
 use super::{LobbyEvent, OPERATION, decode_error, limit_error};
-use crate::call::send;
+use crate::call::send_any;
 use crate::error::{Error, Result};
 use crate::keys::ApiKey;
 use crate::lobbies::PlayerLobby;
@@ -222,7 +222,7 @@ async fn open<K: ApiKey>(player: &PlayerLobby<K>, options: &StreamOptions) -> Re
     let limits = options.limits;
     // Inside `send`'s scope, so that errors are classified and scrubbed of the key like any
     // call's: the excerpt of a page that is not an event stream included.
-    send(OPERATION, async move {
+    send_any(OPERATION, async move {
         let response = match request.await {
             Ok(response) => response,
             Err(e) => return Err(e),

@@ -151,14 +151,11 @@ fn limit_error(status: Option<u16>, limit: &parser::LimitExceeded) -> Error {
 
 /// An [`Error::Decode`] of the event stream, with `reason` and the start of the offending
 /// text.
-// `DecodeError` takes its reason as a `serde_json::Error`; a custom one displays as its
-// message alone.
 fn decode_error(status: Option<u16>, reason: String, excerpt: &[u8]) -> Error {
-    let reason = <serde_json::Error as serde::de::Error>::custom(reason);
-    Error::Decode(DecodeError::new(
+    Error::Decode(DecodeError::with_reason(
         status,
         excerpt,
-        Some(reason),
+        reason,
         OPERATION,
         &Redactor::default(),
     ))

@@ -329,6 +329,26 @@ fn exit_codes_say_what_went_wrong() {
         }));
 }
 
+/// An unreachable API: one line with every cause once, down to the OS's own words.
+#[test]
+fn an_unreachable_api_prints_the_whole_chain_once() {
+    let local = Local::start();
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", free.local_addr().unwrap());
+    drop(free);
+    let output = local
+        .playflow(&["--base-url", &url, "servers", "get", "s-1"])
+        .assert()
+        .code(7)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("could not connect (in get_server)"), "{err}");
+    assert!(err.to_lowercase().contains("connection refused"), "{err}");
+    assert_eq!(err.matches("error sending request").count(), 1, "{err}");
+}
+
 #[test]
 fn help_documents_the_exit_codes() {
     cargo_bin_cmd!("playflow")
