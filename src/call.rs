@@ -6,11 +6,14 @@ use std::future::Future;
 use progenitor_client::ResponseValue;
 
 use crate::error::{CallContext, Error, ErrorBody, from_raw};
+use crate::raw::operations::Operation;
 use crate::raw::types;
 use crate::transport::{call_scope, headers};
 
-/// Await a generated call and convert its result. `operation` names it in errors and traces.
-pub(crate) async fn send<T, E, F>(operation: &'static str, call: F) -> Result<T, Error>
+/// Await a generated call and convert its result. `operation` names it in errors and traces;
+/// it is a generated constant, so a renamed operation fails to compile here instead of
+/// silently naming an operation that no longer exists.
+pub(crate) async fn send<T, E, F>(operation: Operation, call: F) -> Result<T, Error>
 where
     E: ErrorBody,
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
@@ -18,7 +21,7 @@ where
     call_scope::scope(async move {
         call.await
             .map(ResponseValue::into_inner)
-            .map_err(|e| from_raw(e, operation, &call_scope::context()))
+            .map_err(|e| from_raw(e, operation.name, &call_scope::context()))
     })
     .await
 }

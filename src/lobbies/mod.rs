@@ -32,6 +32,7 @@ pub use player::{
     CreateLobby, JoinLobby, JoinTarget, LeaveOutcome, PlayerLobby, UpdateLobbySettings,
 };
 
+use crate::raw::operations;
 use std::future::Future;
 
 use crate::Client;
@@ -117,7 +118,7 @@ impl Lobbies<ServerKey> {
         async move {
             validate::non_empty("lobby_id", &lobby_id)?;
             send(
-                "get_lobby",
+                operations::GET_LOBBY,
                 lobbies
                     .client
                     .raw()
@@ -153,7 +154,7 @@ impl Lobbies<ServerKey> {
         async move {
             validate::non_empty("lobby_id", &lobby_id)?;
             send(
-                "delete_lobby",
+                operations::DELETE_LOBBY,
                 lobbies
                     .client
                     .raw()

@@ -8,6 +8,7 @@ mod recover;
 mod start;
 mod wait;
 
+use crate::raw::operations;
 use std::future::Future;
 
 use crate::call::send;
@@ -90,7 +91,7 @@ impl<K: ApiKey> Servers<K> {
         async move {
             validate::non_empty("instance_id", &instance_id)?;
             send(
-                "get_server",
+                operations::GET_SERVER,
                 client.raw().get_server().instance_id(&instance_id).send(),
             )
             .await
@@ -116,7 +117,7 @@ impl<K: ApiKey> Servers<K> {
         let client = self.client.clone();
         async move {
             send(
-                "start_server",
+                operations::START_SERVER,
                 client.raw().start_server().body(request).send(),
             )
             .await
@@ -205,7 +206,7 @@ impl Servers<ServerKey> {
             if let Some(reason) = &shutdown_reason {
                 call = call.shutdown_reason(reason);
             }
-            match send("stop_server", call.send()).await {
+            match send(operations::STOP_SERVER, call.send()).await {
                 Ok(answer) => Ok(StopOutcome::Stopped(answer)),
                 Err(Error::NotFound(_)) => Ok(StopOutcome::AlreadyStopped),
                 Err(e) => Err(e),
@@ -231,7 +232,7 @@ impl Servers<ServerKey> {
         async move {
             validate::non_empty("instance_id", &instance_id)?;
             send(
-                "restart_server",
+                operations::RESTART_SERVER,
                 client
                     .raw()
                     .restart_server()
@@ -269,7 +270,7 @@ impl Servers<ServerKey> {
             validate::non_empty("instance_id", &instance_id)?;
             let body = crate::raw::types::UpdateServerRequest { custom_data: data? };
             send(
-                "update_server_custom_data",
+                operations::UPDATE_SERVER_CUSTOM_DATA,
                 client
                     .raw()
                     .update_server_custom_data()
@@ -348,7 +349,7 @@ impl Servers<ServerKey> {
             if let Some(step) = &step {
                 call = call.step(step);
             }
-            send("get_server_metrics", call.send()).await
+            send(operations::GET_SERVER_METRICS, call.send()).await
         }
     }
 }

@@ -52,6 +52,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::raw;
+use crate::raw::operations::{self, Operation};
 
 pub use rate_limit::RateLimitConfig;
 #[cfg(feature = "redis")]
@@ -63,15 +64,16 @@ pub(crate) use rate_limit::{Class, RateLimiter};
 /// The header PlayFlow reads the API key from.
 pub(crate) const API_KEY_HEADER: &str = "api-key";
 
-/// Operations whose answer is a long-lived stream: no whole-request timeout.
-const STREAMING_OPERATIONS: &[&str] = &["subscribe_lobby_events"];
+/// Operations whose answer is a long-lived stream: no whole-request timeout. Generated
+/// constants, so a renamed operation cannot quietly lose its streaming setup.
+const STREAMING_OPERATIONS: &[Operation] = &[operations::SUBSCRIBE_LOBBY_EVENTS];
 
 /// The per-request timeout given to streaming operations: in effect none (a year), while
 /// overriding the client's whole-request timeout.
 const STREAM_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
 /// The operation that needs no key.
-const UNAUTHENTICATED_OPERATION: &str = "get_health";
+const UNAUTHENTICATED_OPERATION: Operation = operations::GET_HEALTH;
 
 /// What runs each request of a [`raw::Client`].
 ///
@@ -143,7 +145,7 @@ impl Transport {
             .key_origin
             .as_ref()
             .is_some_and(|origin| *origin == request.url().origin());
-        if same_origin && info.operation_id != UNAUTHENTICATED_OPERATION {
+        if same_origin && info.operation_id != UNAUTHENTICATED_OPERATION.name {
             request.headers_mut().insert(API_KEY_HEADER, key.clone());
         }
         // A key is never sent anywhere else: not from us, nor left over from the caller.
@@ -162,7 +164,10 @@ impl Transport {
         if let Some(key) = &self.api_key {
             call_scope::note_secret(key);
         }
-        if STREAMING_OPERATIONS.contains(&info.operation_id) {
+        if STREAMING_OPERATIONS
+            .iter()
+            .any(|op| op.name == info.operation_id)
+        {
             *request.timeout_mut() = Some(STREAM_TIMEOUT);
             // The spec asks for it; progenitor sends no Accept for a non-JSON answer.
             request.headers_mut().insert(

@@ -1,6 +1,7 @@
 //! Creating a lobby: [`PlayerLobby::create`] and its builder over the spec's
 //! `CreateLobbyRequest`.
 
+use crate::raw::operations;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -100,7 +101,7 @@ impl<K: ApiKey> CreateLobby<K> {
         let body = self.request()?;
         let player = &self.player;
         send(
-            "create_lobby",
+            operations::CREATE_LOBBY,
             player
                 .client()
                 .raw()
