@@ -270,11 +270,13 @@ async fn leave_lobby_decodes_the_deletion_marker() {
         .await;
     mock.assert_async().await;
     let left = result.expect("leaveLobby succeeds").into_inner();
+    // `LobbyDeletedStatus` is non_exhaustive: matched, not built.
+    let types::LeaveLobbyResponse::Variant1(deleted) = &left else {
+        panic!("expected the deleted status, got {left:?}")
+    };
     assert_eq!(
-        left,
-        types::LeaveLobbyResponse::Variant1(types::LobbyDeletedStatus {
-            status: types::LobbyDeletedStatusStatus::LobbyDeleted
-        })
+        deleted.status,
+        types::LobbyDeletedStatusStatus::LobbyDeleted
     );
     assert_lossless(&example, &left);
 }

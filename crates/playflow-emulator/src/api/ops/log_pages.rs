@@ -58,14 +58,14 @@ pub(crate) fn entry(
     region: &str,
     server_name: Option<&str>,
 ) -> types::LogEntry {
-    types::LogEntry {
+    built!(LogEntry {
         instance: machine.map(str::to_owned),
         level: Some(line.level.to_owned()),
         message: Some(line.message.clone()),
         region: Some(region.to_owned()),
         server_name: server_name.map(str::to_owned),
         timestamp: Some(iso(line.at)),
-    }
+    })
 }
 
 #[cfg(test)]
