@@ -48,7 +48,24 @@ pub(super) fn split_nullable_components(root: &mut Map<String, Value>, report: &
                 continue;
             }
             nullable = true;
-            obj.insert(key.into(), Value::Array(rest));
+            // One inline branch left (`anyOf: [{type: object, …}, {type: null}]`, as zod's
+            // `.nullable()` writes it): the component becomes that branch, keeping its own
+            // description beside it, as `type: [object, "null"]` would have.
+            let merge = match rest.as_slice() {
+                [Value::Object(branch)] if !branch.contains_key("$ref") => {
+                    Some(branch.clone()).filter(|b| b.keys().all(|k| !obj.contains_key(k)))
+                }
+                _ => None,
+            };
+            match merge {
+                Some(branch) => {
+                    obj.shift_remove(key);
+                    obj.extend(branch);
+                }
+                None => {
+                    obj.insert(key.into(), Value::Array(rest));
+                }
+            }
         }
         if nullable {
             if let Some(values) = obj.get_mut("enum").and_then(Value::as_array_mut) {

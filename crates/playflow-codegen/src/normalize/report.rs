@@ -51,6 +51,9 @@ pub enum RewriteKind {
     /// A component that was nullable as a whole became the non-null shape, and every `$ref`
     /// to it became nullable instead, so its Rust type is `T` and its uses `Option<T>`.
     NullableComponentSplit,
+    /// An `anyOf` of several branches became `oneOf`, so that both spellings of a union
+    /// generate the same enum.
+    AnyOfAsOneOf,
 }
 
 impl RewriteKind {
@@ -77,6 +80,7 @@ impl RewriteKind {
             Self::OperationIdDerived => "operation-id-derived",
             Self::PropertyNamesDropped => "property-names-dropped",
             Self::NullableComponentSplit => "nullable-component-split",
+            Self::AnyOfAsOneOf => "anyof-as-oneof",
         }
     }
 }

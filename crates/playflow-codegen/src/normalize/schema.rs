@@ -148,6 +148,7 @@ pub fn normalize_schema(schema: &mut Value, ptr: &str, report: &mut Report) -> R
     for combinator in ["anyOf", "oneOf"] {
         rewrite_null_branch(obj, combinator, ptr, report)?;
     }
+    any_of_as_one_of(obj, ptr, report);
 
     if obj.get("additionalProperties") == Some(&Value::Bool(false)) {
         obj.shift_remove("additionalProperties");
@@ -336,4 +337,28 @@ pub(super) fn rewrite_null_branch(
         ),
     );
     Ok(())
+}
+
+/// `anyOf` of several branches becomes `oneOf`. zod-to-openapi writes a union (`z.union`) as
+/// `anyOf` where our spec says `oneOf`, and typify turns the one into a struct of optional
+/// flattened fields and the other into an enum: a spec that only changes the spelling would
+/// change public types. Decoding is the same either way (the first branch that matches wins),
+/// so both spellings get the enum. Beside an existing `oneOf` nothing changes.
+fn any_of_as_one_of(obj: &mut Map<String, Value>, ptr: &str, report: &mut Report) {
+    let several = obj
+        .get("anyOf")
+        .and_then(Value::as_array)
+        .is_some_and(|branches| branches.len() > 1);
+    if !several || obj.contains_key("oneOf") {
+        return;
+    }
+    if let Some(branches) = obj.shift_remove("anyOf") {
+        let count = branches.as_array().map_or(0, Vec::len);
+        obj.insert("oneOf".into(), branches);
+        report.push(
+            ptr,
+            RewriteKind::AnyOfAsOneOf,
+            format!("anyOf of {count} branches"),
+        );
+    }
 }
