@@ -7,27 +7,30 @@ use progenitor_client::ResponseValue;
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, ErrorBody, Locate, from_raw};
+use crate::raw::operations::Operation;
 use crate::raw::types;
 use crate::transport::{call_scope, headers};
 
 /// Await a generated call and convert its result. `operation` names it in errors and traces;
-/// a body that does not decode is reported with the JSON path of the value at fault.
-pub(crate) async fn send<T, E, F>(operation: &'static str, call: F) -> Result<T, Error>
+/// a body that does not decode is reported with the JSON path of the value at fault. It is a
+/// generated constant, so a renamed operation fails to compile here instead of silently naming
+/// an operation that no longer exists.
+pub(crate) async fn send<T, E, F>(operation: Operation, call: F) -> Result<T, Error>
 where
     T: DeserializeOwned,
     E: ErrorBody,
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 {
-    run(operation, call, Some(locate::<T>)).await
+    run(operation.name, call, Some(locate::<T>)).await
 }
 
 /// [`send`] for a call whose answer is not JSON (the lobby event stream).
-pub(crate) async fn send_any<T, E, F>(operation: &'static str, call: F) -> Result<T, Error>
+pub(crate) async fn send_any<T, E, F>(operation: Operation, call: F) -> Result<T, Error>
 where
     E: ErrorBody,
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 {
-    run(operation, call, None).await
+    run(operation.name, call, None).await
 }
 
 async fn run<T, E, F>(operation: &'static str, call: F, locate: Option<Locate>) -> Result<T, Error>

@@ -1,5 +1,6 @@
 //! The facade's client: one type, parameterised by the kind of key it holds.
 
+use crate::raw::operations;
 use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
@@ -230,7 +231,7 @@ impl<K: ApiKey> Client<K> {
     ) -> impl std::future::Future<Output = Result<crate::model::HealthStatus>> + Send + 'static
     {
         let client = self.clone();
-        async move { crate::call::send("get_health", client.raw().get_health().send()).await }
+        async move { crate::call::send(operations::GET_HEALTH, client.raw().get_health().send()).await }
     }
 }
 

@@ -6,6 +6,7 @@ use crate::error::Result;
 use crate::keys::ServerKey;
 use crate::model::{Build, BuildList};
 use crate::paging::{OffsetList, Window, offset_list_methods};
+use crate::raw::operations;
 
 /// A build list request. Obtain with [`Builds::list`](super::Builds::list).
 #[derive(Debug, Clone)]
@@ -62,7 +63,7 @@ impl OffsetList for ListBuilds {
         if let Some(v) = self.window.offset {
             call = call.offset(v);
         }
-        send("list_builds", call.send()).await
+        send(operations::LIST_BUILDS, call.send()).await
     }
 
     fn split(answer: BuildList) -> (Vec<Build>, Option<bool>, Option<i64>) {

@@ -8,6 +8,7 @@ mod presigned;
 mod upload;
 mod wait;
 
+use crate::raw::operations;
 use std::future::Future;
 
 use crate::Client;
@@ -82,7 +83,7 @@ impl Builds {
         async move {
             validate::non_empty("build_id", &build_id)?;
             send(
-                "get_build",
+                operations::GET_BUILD,
                 client.raw().get_build().build_id(&build_id).send(),
             )
             .await
@@ -105,7 +106,7 @@ impl Builds {
         async move {
             validate::non_empty("build_id", &build_id)?;
             send(
-                "delete_build",
+                operations::DELETE_BUILD,
                 client.raw().delete_build().build_id(&build_id).send(),
             )
             .await
@@ -136,7 +137,7 @@ impl Builds {
             if let Some(offset) = offset {
                 call = call.offset(offset);
             }
-            send("get_build_logs", call.send()).await
+            send(operations::GET_BUILD_LOGS, call.send()).await
         }
     }
 
@@ -202,7 +203,7 @@ impl Builds {
             if let Some(path) = &executable_path {
                 call = call.executable_path(validate::non_empty("executable_path", path)?);
             }
-            send("create_build_upload_url", call.send()).await
+            send(operations::CREATE_BUILD_UPLOAD_URL, call.send()).await
         }
     }
 
@@ -250,7 +251,7 @@ impl Builds {
         let client = self.client.clone();
         async move {
             send(
-                "create_build_from_docker_image",
+                operations::CREATE_BUILD_FROM_DOCKER_IMAGE,
                 client
                     .raw()
                     .create_build_from_docker_image()
@@ -282,7 +283,7 @@ impl Builds {
             if let Some(name) = &name {
                 call = call.name(name);
             }
-            send("process_build", call.send()).await
+            send(operations::PROCESS_BUILD, call.send()).await
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Browsing public lobbies: one page, or every page as a stream that follows `offset`/`hasMore`.
 
+use crate::raw::operations;
 use std::future::Future;
 
 use crate::Client;
@@ -103,7 +104,7 @@ impl<K: ApiKey> OffsetList for BrowseLobbies<K> {
         if let Some(v) = self.window.offset {
             call = call.offset(v);
         }
-        send("browse_lobbies", call.send()).await
+        send(operations::BROWSE_LOBBIES, call.send()).await
     }
 
     fn split(answer: LobbyList) -> (Vec<Lobby>, Option<bool>, Option<i64>) {

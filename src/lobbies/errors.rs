@@ -5,6 +5,7 @@
 //! The facade records which operation failed, so the meaning can be recovered here.
 
 use crate::error::Error;
+use crate::raw::operations::{self, Operation};
 
 /// What a failed lobby call means, for the cases the API documents.
 ///
@@ -43,29 +44,29 @@ pub enum LobbyErrorKind {
 
 /// Calls of the player's own lobby (`/lobbies/{config}/me...`), where a 404 means the player
 /// has no lobby. Kick is left out: its 404 may be about the kicked player.
-const OWN_LOBBY_CALLS: &[&str] = &[
-    "get_my_lobby",
-    "update_my_player_state",
-    "leave_lobby",
-    "update_lobby_settings",
-    "start_game",
-    "end_match",
-    "start_matchmaking",
-    "cancel_matchmaking",
-    "confirm_match",
-    "decline_match",
-    "subscribe_lobby_events",
-    "send_heartbeat",
+const OWN_LOBBY_CALLS: &[Operation] = &[
+    operations::GET_MY_LOBBY,
+    operations::UPDATE_MY_PLAYER_STATE,
+    operations::LEAVE_LOBBY,
+    operations::UPDATE_LOBBY_SETTINGS,
+    operations::START_GAME,
+    operations::END_MATCH,
+    operations::START_MATCHMAKING,
+    operations::CANCEL_MATCHMAKING,
+    operations::CONFIRM_MATCH,
+    operations::DECLINE_MATCH,
+    operations::SUBSCRIBE_LOBBY_EVENTS,
+    operations::SEND_HEARTBEAT,
 ];
 
 /// Host-only calls, where a 403 means "not the host".
-const HOST_CALLS: &[&str] = &[
-    "update_lobby_settings",
-    "kick_player",
-    "start_game",
-    "end_match",
-    "start_matchmaking",
-    "cancel_matchmaking",
+const HOST_CALLS: &[Operation] = &[
+    operations::UPDATE_LOBBY_SETTINGS,
+    operations::KICK_PLAYER,
+    operations::START_GAME,
+    operations::END_MATCH,
+    operations::START_MATCHMAKING,
+    operations::CANCEL_MATCHMAKING,
 ];
 
 impl LobbyErrorKind {
@@ -80,14 +81,21 @@ impl LobbyErrorKind {
         let Some(api) = error.api_error() else {
             return Self::Other;
         };
-        match (api.status, api.operation) {
-            (404, "join_lobby") => Self::LobbyNotFound,
-            (404, op) if OWN_LOBBY_CALLS.contains(&op) => Self::NotInLobby,
-            (403, op) if HOST_CALLS.contains(&op) => Self::NotHost,
-            (409, "create_lobby" | "join_lobby") => Self::AlreadyInLobby,
-            (400, "join_lobby") => Self::LobbyFull,
-            (400, "start_matchmaking") => Self::UnknownMode,
-            (409, "confirm_match") => Self::ConfirmationNotUsed,
+        // The facade records an operation by its generated constant's name, so comparing
+        // with the constants here cannot drift from what `send` recorded.
+        let op = api.operation;
+        let is = |one: Operation| one.name == op;
+        let any = |calls: &[Operation]| calls.iter().any(|one| one.name == op);
+        match api.status {
+            404 if is(operations::JOIN_LOBBY) => Self::LobbyNotFound,
+            404 if any(OWN_LOBBY_CALLS) => Self::NotInLobby,
+            403 if any(HOST_CALLS) => Self::NotHost,
+            409 if is(operations::CREATE_LOBBY) || is(operations::JOIN_LOBBY) => {
+                Self::AlreadyInLobby
+            }
+            400 if is(operations::JOIN_LOBBY) => Self::LobbyFull,
+            400 if is(operations::START_MATCHMAKING) => Self::UnknownMode,
+            409 if is(operations::CONFIRM_MATCH) => Self::ConfirmationNotUsed,
             _ => Self::Other,
         }
     }

@@ -37,6 +37,7 @@ pub use player::{
     CreateLobby, JoinLobby, JoinTarget, LeaveOutcome, PlayerLobby, UpdateLobbySettings,
 };
 
+use crate::raw::operations;
 use std::future::Future;
 
 use crate::Client;
@@ -122,7 +123,7 @@ impl Lobbies<ServerKey> {
         async move {
             validate::non_empty("lobby_id", &lobby_id)?;
             send(
-                "get_lobby",
+                operations::GET_LOBBY,
                 lobbies
                     .client
                     .raw()
@@ -158,7 +159,7 @@ impl Lobbies<ServerKey> {
         async move {
             validate::non_empty("lobby_id", &lobby_id)?;
             send(
-                "delete_lobby",
+                operations::DELETE_LOBBY,
                 lobbies
                     .client
                     .raw()

@@ -8,6 +8,7 @@ use crate::keys::ServerKey;
 use crate::logs::stream::LogPage;
 use crate::logs::{self, LogLines, LogSource, sealed};
 use crate::model::ProjectLogs;
+use crate::raw::operations;
 use crate::validate;
 
 /// The project's log lines. Obtain with [`Project::logs`](super::Project::logs).
@@ -98,5 +99,5 @@ async fn fetch_page(
     if let Some(limit) = logs::checked_limit(limit)? {
         call = call.limit(limit);
     }
-    send("get_project_logs", call.send()).await
+    send(operations::GET_PROJECT_LOGS, call.send()).await
 }

@@ -1,5 +1,6 @@
 //! Project settings and project-wide logs (server key only).
 
+use crate::raw::operations;
 use std::future::Future;
 
 use crate::Client;
@@ -49,7 +50,7 @@ impl Project {
         let client = self.client.clone();
         async move {
             send(
-                "get_project_settings",
+                operations::GET_PROJECT_SETTINGS,
                 client.raw().get_project_settings().send(),
             )
             .await
@@ -72,7 +73,7 @@ impl Project {
         let client = self.client.clone();
         async move {
             send(
-                "update_project_settings",
+                operations::UPDATE_PROJECT_SETTINGS,
                 client.raw().update_project_settings().body(changes).send(),
             )
             .await

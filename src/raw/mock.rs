@@ -6,10 +6,11 @@
 //! let server = httpmock::MockServer::start_async().await;
 //! let mock = server.get_health(|when, then| {
 //!     when.into_inner().header_missing("api-key");
-//!     then.ok(&playflow::raw::types::HealthStatus {
-//!         status: Some("ok".into()),
-//!         extra: Default::default(),
-//!     });
+//!     // Response types are `#[non_exhaustive]`: build them through their builders.
+//!     let health = playflow::raw::types::builder::HealthStatus::default()
+//!         .status(Some("ok".to_owned()))
+//!         .extra(serde_json::Map::new());
+//!     then.ok(&playflow::raw::types::HealthStatus::try_from(health).unwrap());
 //! });
 //! # let _ = mock;
 //! # }

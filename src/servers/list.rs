@@ -6,6 +6,7 @@ use crate::error::Result;
 use crate::keys::ApiKey;
 use crate::model::{Server, ServerList};
 use crate::paging::{OffsetList, Window, offset_list_methods};
+use crate::raw::operations;
 
 /// A server list request. Obtain with [`Servers::list`](super::Servers::list).
 #[derive(Debug, Clone)]
@@ -84,7 +85,7 @@ impl<K: ApiKey> OffsetList for ListServers<K> {
         if let Some(v) = self.window.offset {
             call = call.offset(v);
         }
-        send("list_servers", call.send()).await
+        send(operations::LIST_SERVERS, call.send()).await
     }
 
     fn split(answer: ServerList) -> (Vec<Server>, Option<bool>, Option<i64>) {

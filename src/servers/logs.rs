@@ -7,6 +7,7 @@ use crate::keys::ServerKey;
 use crate::logs::stream::LogPage;
 use crate::logs::{self, LogLines, LogSource, sealed};
 use crate::model::ServerLogs;
+use crate::raw::operations;
 use crate::validate;
 
 /// A server's log lines. Obtain with [`Servers::logs`](super::Servers::logs).
@@ -76,5 +77,5 @@ async fn fetch_page(
     if let Some(limit) = logs::checked_limit(limit)? {
         call = call.limit(limit);
     }
-    send("get_server_logs", call.send()).await
+    send(operations::GET_SERVER_LOGS, call.send()).await
 }

@@ -12,6 +12,7 @@ use crate::call::send;
 use crate::error::{InvalidInput, Result};
 use crate::keys::ServerKey;
 use crate::model::ServerMetrics;
+use crate::raw::operations;
 use crate::validate;
 
 /// Declares a closed enum of the values a metrics query parameter accepts: each with its wire
@@ -222,7 +223,7 @@ impl ServerMetricsRequest {
             if let Some(step) = step {
                 call = call.step(step.as_str());
             }
-            send("get_server_metrics", call.send()).await
+            send(operations::GET_SERVER_METRICS, call.send()).await
         }
     }
 }

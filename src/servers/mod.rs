@@ -11,6 +11,7 @@ mod start;
 mod stop;
 mod wait;
 
+use crate::raw::operations;
 use std::future::Future;
 
 use crate::call::send;
@@ -94,7 +95,7 @@ impl<K: ApiKey> Servers<K> {
         async move {
             validate::non_empty("instance_id", &instance_id)?;
             send(
-                "get_server",
+                operations::GET_SERVER,
                 client.raw().get_server().instance_id(&instance_id).send(),
             )
             .await
@@ -120,7 +121,7 @@ impl<K: ApiKey> Servers<K> {
         let client = self.client.clone();
         async move {
             send(
-                "start_server",
+                operations::START_SERVER,
                 client.raw().start_server().body(request).send(),
             )
             .await
@@ -207,7 +208,7 @@ impl Servers<ServerKey> {
         async move {
             validate::non_empty("instance_id", &instance_id)?;
             send(
-                "restart_server",
+                operations::RESTART_SERVER,
                 client
                     .raw()
                     .restart_server()
@@ -245,7 +246,7 @@ impl Servers<ServerKey> {
             validate::non_empty("instance_id", &instance_id)?;
             let body = crate::raw::types::UpdateServerRequest { custom_data: data? };
             send(
-                "update_server_custom_data",
+                operations::UPDATE_SERVER_CUSTOM_DATA,
                 client
                     .raw()
                     .update_server_custom_data()

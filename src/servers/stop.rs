@@ -8,6 +8,7 @@ use crate::call::send;
 use crate::error::{Error, Result};
 use crate::keys::ServerKey;
 use crate::model::StopServerResponse;
+use crate::raw::operations;
 use crate::validate;
 
 /// What a stop did.
@@ -84,7 +85,7 @@ impl StopServer {
             if let Some(reason) = &reason {
                 call = call.shutdown_reason(reason);
             }
-            match send("stop_server", call.send()).await {
+            match send(operations::STOP_SERVER, call.send()).await {
                 Ok(answer) => Ok(StopOutcome::Stopped(answer)),
                 Err(Error::NotFound(_)) => Ok(StopOutcome::AlreadyStopped),
                 Err(e) => Err(e),

@@ -58,6 +58,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::raw;
+use crate::raw::operations::{self, Operation};
 
 pub use body::{DEFAULT_MAX_RESPONSE_BODY, MAX_ERROR_BODY};
 pub use rate_limit::RateLimitConfig;
@@ -70,15 +71,23 @@ pub(crate) use rate_limit::{Class, RateLimiter};
 /// The header PlayFlow reads the API key from.
 pub(crate) const API_KEY_HEADER: &str = "api-key";
 
-/// Operations whose answer is a long-lived stream: no whole-request timeout.
-const STREAMING_OPERATIONS: &[&str] = &["subscribe_lobby_events"];
+/// Operations whose answer is a long-lived stream: no whole-request timeout. Generated
+/// constants, so a renamed operation cannot quietly lose its streaming setup.
+const STREAMING_OPERATIONS: &[Operation] = &[operations::SUBSCRIBE_LOBBY_EVENTS];
+
+/// Whether the operation the generated code names (`info.operation_id`) streams its answer.
+fn is_streaming(operation_id: &str) -> bool {
+    STREAMING_OPERATIONS
+        .iter()
+        .any(|op| op.name == operation_id)
+}
 
 /// The per-request timeout given to streaming operations: in effect none (a year), while
 /// overriding the client's whole-request timeout.
 const STREAM_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
 /// The operation that needs no key.
-const UNAUTHENTICATED_OPERATION: &str = "get_health";
+const UNAUTHENTICATED_OPERATION: Operation = operations::GET_HEALTH;
 
 /// What runs each request of a [`raw::Client`].
 ///
@@ -172,7 +181,7 @@ impl Transport {
             .key_origin
             .as_ref()
             .is_some_and(|origin| *origin == request.url().origin());
-        if same_origin && info.operation_id != UNAUTHENTICATED_OPERATION {
+        if same_origin && info.operation_id != UNAUTHENTICATED_OPERATION.name {
             request.headers_mut().insert(API_KEY_HEADER, key.clone());
         }
         // A key is never sent anywhere else: not from us, nor left over from the caller.
@@ -190,7 +199,7 @@ impl Transport {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let response = self.send(client, request, info).await?;
-        if STREAMING_OPERATIONS.contains(&info.operation_id) && response.status().is_success() {
+        if is_streaming(info.operation_id) && response.status().is_success() {
             return Ok(response);
         }
         body::buffer(response, self.max_body, info.operation_id).await
@@ -211,7 +220,7 @@ impl Transport {
         if let Some(password) = registry_password(&request, info) {
             call_scope::note_text_secret(&password);
         }
-        if STREAMING_OPERATIONS.contains(&info.operation_id) {
+        if is_streaming(info.operation_id) {
             *request.timeout_mut() = Some(STREAM_TIMEOUT);
             // The spec asks for it; progenitor sends no Accept for a non-JSON answer.
             request.headers_mut().insert(
@@ -224,8 +233,7 @@ impl Transport {
         let mut schedule = self.retry.as_ref().map(RetryConfig::schedule);
         // An idempotent answer is read whole here, so that a body that fails after the head
         // (reset, cut short, stalled past the timeout) is retried like any other failure.
-        let buffer =
-            idempotent && schedule.is_some() && !STREAMING_OPERATIONS.contains(&info.operation_id);
+        let buffer = idempotent && schedule.is_some() && !is_streaming(info.operation_id);
         let mut attempt = 1;
         loop {
             // Keep a copy while a retry is possible (a streamed body cannot be copied).

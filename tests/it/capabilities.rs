@@ -7,6 +7,7 @@
 //!   game client may use on `Client<ClientKey>`, against a loopback server, and check that each
 //!   sends its operation with the right key.
 
+use playflow::raw::operations as ops;
 use playflow::{Client, ClientKey, Error, ServerKey};
 use playflow_test_support::*;
 
@@ -47,15 +48,15 @@ async fn a_server_key_client_has_the_server_only_calls() {
     assert_eq!(
         operations,
         [
-            "list_builds",
-            "get_build",
-            "get_project_settings",
-            "restart_server",
-            "update_server_custom_data",
-            "get_server_logs",
-            "get_server_metrics",
-            "get_lobby",
-            "delete_lobby",
+            ops::LIST_BUILDS.name,
+            ops::GET_BUILD.name,
+            ops::GET_PROJECT_SETTINGS.name,
+            ops::RESTART_SERVER.name,
+            ops::UPDATE_SERVER_CUSTOM_DATA.name,
+            ops::GET_SERVER_LOGS.name,
+            ops::GET_SERVER_METRICS.name,
+            ops::GET_LOBBY.name,
+            ops::DELETE_LOBBY.name,
         ]
     );
     // A 404 on stop means the server is gone: stop says so instead of failing.
@@ -87,12 +88,12 @@ async fn a_client_key_client_has_the_game_client_calls() {
     assert_eq!(
         operations,
         [
-            "get_health",
-            "list_servers",
-            "get_server",
-            "start_server",
-            "browse_lobbies",
-            "get_my_lobby",
+            ops::GET_HEALTH.name,
+            ops::LIST_SERVERS.name,
+            ops::GET_SERVER.name,
+            ops::START_SERVER.name,
+            ops::BROWSE_LOBBIES.name,
+            ops::GET_MY_LOBBY.name,
         ]
     );
     let seen = server.requests();

@@ -4,6 +4,7 @@
 use futures::executor::block_on;
 use futures::{StreamExt, stream};
 use playflow::lobbies::{LobbyEvent, decode_event_stream};
+use playflow::raw::operations as ops;
 use proptest::prelude::*;
 
 /// Decode `chunks`; errors as text so results compare.
@@ -207,7 +208,7 @@ fn bad_data_of_a_known_event_is_an_error_and_the_stream_goes_on() {
     );
     assert_eq!(events.len(), 2);
     let err = events[0].as_ref().unwrap_err();
-    assert!(err.contains("subscribe_lobby_events"), "{err}");
+    assert!(err.contains(ops::SUBSCRIBE_LOBBY_EVENTS.name), "{err}");
     assert!(err.contains("{not json"), "{err}");
     assert_eq!(events[1], Ok(LobbyEvent::LobbyDeleted { id: "l1".into() }));
 }

@@ -1,5 +1,6 @@
 //! How answers and failures become a typed `playflow::Error`.
 
+use playflow::raw::operations as ops;
 use std::error::Error as _;
 use std::time::Duration;
 
@@ -25,8 +26,8 @@ async fn status_classes_map_to_variants() {
         assert!(!err.is_retryable(), "{status}");
         let api = err.api_error().unwrap();
         assert_eq!(api.message, "Nope");
-        assert_eq!(api.operation, "get_server");
-        assert!(err.to_string().contains("get_server"), "{err}");
+        assert_eq!(api.operation, ops::GET_SERVER.name);
+        assert!(err.to_string().contains(ops::GET_SERVER.name), "{err}");
     }
 }
 
@@ -130,7 +131,7 @@ async fn a_body_that_does_not_decode_is_a_decode_error_with_a_short_excerpt() {
         panic!("expected Decode, got {err:?}")
     };
     assert_eq!(decode.status, Some(200));
-    assert_eq!(decode.operation, "get_server");
+    assert_eq!(decode.operation, ops::GET_SERVER.name);
     assert!(decode.excerpt.starts_with(r#"{"instance_id": 42"#));
     assert_eq!(decode.excerpt.len(), playflow::DecodeError::EXCERPT_LEN);
     assert!(err.source().is_some(), "the serde error is the source");

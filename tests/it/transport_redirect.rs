@@ -1,6 +1,7 @@
 //! The `api-key` header never reaches another origin, even through a redirect.
 
 use playflow::Error;
+use playflow::raw::operations as ops;
 use playflow_test_support::*;
 
 #[tokio::test]
@@ -26,7 +27,7 @@ async fn a_redirect_to_another_origin_is_not_followed_and_never_carries_the_key(
     let Error::Api(api_error) = &err else {
         panic!("expected Api, got {err:?}")
     };
-    assert_eq!(api_error.operation, "get_server");
+    assert_eq!(api_error.operation, ops::GET_SERVER.name);
     let text = err.to_string();
     assert!(text.contains(elsewhere.url()), "{text}");
     assert!(!text.contains("/api/v3/servers/s-1"), "{text}");

@@ -43,13 +43,20 @@ pub fn generate(spec_json: &str) -> Result<Generated, GenError> {
 }
 
 /// Choices of the generated code beyond what the spec says.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settings {
-    /// Mark response-only structs `#[non_exhaustive]` (see [`crate::growable`]). Off for now:
-    /// code outside `playflow` that builds such a struct with a literal (the emulator once it
-    /// is its own crate, the integration tests, doc examples) must first switch to the
-    /// generated builders.
+    /// Mark response-only structs `#[non_exhaustive]` (see [`crate::growable`]), so a new
+    /// optional response field is not a semver break. On by default; code outside `playflow`
+    /// builds such a struct through its generated builder (`types::builder::…`).
     pub non_exhaustive_responses: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            non_exhaustive_responses: true,
+        }
+    }
 }
 
 /// Run the whole pipeline on the text of an upstream 3.1 spec: bind our names (see

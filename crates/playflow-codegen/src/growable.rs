@@ -50,7 +50,10 @@ pub fn mark_response_types(file: &mut syn::File, doc: &Value) -> BTreeSet<String
     for item in types.iter_mut() {
         if let syn::Item::Struct(s) = item {
             let name = s.ident.to_string();
-            if !request.contains(&name) && matches!(s.vis, syn::Visibility::Public(_)) {
+            // Only structs with named fields can grow one; a newtype (a map's wrapper) cannot,
+            // and marking it would only forbid building it.
+            let named = matches!(s.fields, syn::Fields::Named(_));
+            if named && !request.contains(&name) && matches!(s.vis, syn::Visibility::Public(_)) {
                 s.attrs.push(syn::parse_quote!(#[non_exhaustive]));
                 marked.insert(name);
             }

@@ -62,6 +62,8 @@
 //! the gate (keys, rate limits, permissions), the routes and one handler file per part of the API.
 #![warn(missing_docs)]
 
+#[macro_use]
+mod built;
 mod api;
 mod config;
 mod emulator;

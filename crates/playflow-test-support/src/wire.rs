@@ -1,8 +1,10 @@
 //! What every wire test shares (`tests/it/wire/` of `playflow`): the spec read at test time, a mock server with a client pointed
 //! at it, and one way to state the request an operation must send.
 //!
-//! A test begins with `start("<operationId>")`. That call is also the marker the coverage test
-//! looks for, and it is not just a label: the operation is looked up in the spec, and every mock
+//! A test begins with `start(ops::<OPERATION>)`, a generated constant of
+//! `playflow::raw::operations`, so a renamed or removed operation fails to compile instead of
+//! silently testing another one. That call is also the marker the coverage test looks for, and
+//! it is not just a label: the operation is looked up in the spec, and every mock
 //! made through [`Wire::mock`] only matches a request whose method and path have that
 //! operation's shape, so naming the wrong operation fails the test.
 
@@ -24,9 +26,9 @@ pub const AWKWARD: &str = "a b/c";
 pub fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/playflow.json");
-        let text = std::fs::read_to_string(path).expect("the vendored spec is readable");
-        serde_json::from_str(&text).expect("the vendored spec is JSON")
+        // The spec as bound to our names (`openapi/binding.json`), as the client was generated
+        // from it: whatever upstream calls its operations and schemas, they have our names here.
+        serde_json::from_str(raw::BOUND_SPEC_JSON).expect("the bound spec is JSON")
     })
 }
 
@@ -139,9 +141,9 @@ pub struct Wire {
     pub op: SpecOp,
 }
 
-/// Start a wire test of `operation_id` (the marker the coverage test looks for).
-pub async fn start(operation_id: &str) -> Wire {
-    let op = SpecOp::find(operation_id);
+/// Start a wire test of `operation` (the marker the coverage test looks for).
+pub async fn start(operation: raw::operations::Operation) -> Wire {
+    let op = SpecOp::find(operation.operation_id);
     let server = MockServer::start_async().await;
     let client =
         raw::Client::new_with_client(&server.base_url(), http_client(), Default::default());

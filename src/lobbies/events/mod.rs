@@ -15,10 +15,11 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{DecodeError, Error, Redactor, Result};
 use crate::model::{Lobby, QueueStats};
+use crate::raw::operations::{self, Operation};
 use crate::raw::types::LobbyDeletedEvent;
 
 /// The operation named in decode errors of events.
-const OPERATION: &str = "subscribe_lobby_events";
+const OPERATION: Operation = operations::SUBSCRIBE_LOBBY_EVENTS;
 
 /// One event of a lobby's event stream.
 ///
@@ -138,7 +139,7 @@ fn json<T: DeserializeOwned>(data: &str) -> Result<T> {
             None,
             data.as_bytes(),
             Some(e),
-            OPERATION,
+            OPERATION.name,
             &Redactor::default(),
         ))
     })
@@ -156,7 +157,7 @@ fn decode_error(status: Option<u16>, reason: String, excerpt: &[u8]) -> Error {
         status,
         excerpt,
         reason,
-        OPERATION,
+        OPERATION.name,
         &Redactor::default(),
     ))
 }

@@ -1,6 +1,7 @@
 //! Creating a lobby: [`PlayerLobby::create`] and its builder over the spec's
 //! `CreateLobbyRequest`.
 
+use crate::raw::operations;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -74,17 +75,22 @@ impl<K: ApiKey> CreateLobby<K> {
     /// ```
     pub fn request(&self) -> Result<CreateLobbyRequest> {
         let fields = &self.fields;
-        Ok(CreateLobbyRequest {
-            name: fields
-                .name()?
-                .ok_or_else(|| InvalidInput::new("name", "is required"))?,
-            region: fields.region.clone(),
-            max_players: fields.max_players()?,
-            is_private: fields.is_private,
-            allow_late_join: fields.allow_late_join,
-            settings: fields.settings()?,
-            state: self.state.clone().transpose()?.unwrap_or_default(),
-        })
+        // Through the generated builder, not a literal: an optional field a new spec adds is
+        // left unset instead of breaking the build.
+        let name: crate::raw::types::CreateLobbyRequestName = fields
+            .name()?
+            .ok_or_else(|| InvalidInput::new("name", "is required"))?;
+        let body = crate::raw::types::builder::CreateLobbyRequest::default()
+            .name(name)
+            .region(fields.region.clone())
+            .max_players(fields.max_players()?)
+            .is_private(fields.is_private)
+            .allow_late_join(fields.allow_late_join)
+            .settings(fields.settings()?)
+            .state(self.state.clone().transpose()?.unwrap_or_default());
+        // Every required field is set above; a failure would name the one a new spec requires.
+        Ok(CreateLobbyRequest::try_from(body)
+            .map_err(|e| InvalidInput::new("body", e.to_string()))?)
     }
 
     /// Create the lobby. Nothing is sent when a check fails.
@@ -100,7 +106,7 @@ impl<K: ApiKey> CreateLobby<K> {
         let body = self.request()?;
         let player = &self.player;
         send(
-            "create_lobby",
+            operations::CREATE_LOBBY,
             player
                 .client()
                 .raw()

@@ -1,6 +1,7 @@
 //! Joining a lobby, by id or by invite code (exactly one, as the spec requires):
 //! [`PlayerLobby::join`] and its builder.
 
+use crate::raw::operations;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -115,7 +116,7 @@ impl<K: ApiKey> JoinLobby<K> {
         };
         let player = &self.player;
         send(
-            "join_lobby",
+            operations::JOIN_LOBBY,
             player
                 .client()
                 .raw()

@@ -15,6 +15,7 @@ pub use create::CreateLobby;
 pub use join::{JoinLobby, JoinTarget};
 pub use settings::UpdateLobbySettings;
 
+use crate::raw::operations;
 use std::future::Future;
 
 use serde::Serialize;
@@ -113,7 +114,7 @@ impl<K: ApiKey> PlayerLobby<K> {
         async move {
             me.check()?;
             send(
-                "get_my_lobby",
+                operations::GET_MY_LOBBY,
                 me.client
                     .raw()
                     .get_my_lobby()
@@ -142,7 +143,7 @@ impl<K: ApiKey> PlayerLobby<K> {
         async move {
             me.check()?;
             let answer = send(
-                "leave_lobby",
+                operations::LEAVE_LOBBY,
                 me.client
                     .raw()
                     .leave_lobby()
@@ -177,7 +178,7 @@ impl<K: ApiKey> PlayerLobby<K> {
         async move {
             me.check()?;
             send(
-                "update_my_player_state",
+                operations::UPDATE_MY_PLAYER_STATE,
                 me.client
                     .raw()
                     .update_my_player_state()
@@ -204,7 +205,7 @@ impl<K: ApiKey> PlayerLobby<K> {
             me.check()?;
             validate::non_empty("kicked player_id", &player_id)?;
             send(
-                "kick_player",
+                operations::KICK_PLAYER,
                 me.client
                     .raw()
                     .kick_player()
@@ -231,7 +232,7 @@ impl<K: ApiKey> PlayerLobby<K> {
         async move {
             me.check()?;
             send(
-                "start_game",
+                operations::START_GAME,
                 me.client
                     .raw()
                     .start_game()
@@ -255,7 +256,7 @@ impl<K: ApiKey> PlayerLobby<K> {
         async move {
             me.check()?;
             send(
-                "end_match",
+                operations::END_MATCH,
                 me.client
                     .raw()
                     .end_match()
@@ -285,7 +286,7 @@ impl<K: ApiKey> PlayerLobby<K> {
             me.check()?;
             validate::non_empty("mode", &mode)?;
             send(
-                "start_matchmaking",
+                operations::START_MATCHMAKING,
                 me.client
                     .raw()
                     .start_matchmaking()
@@ -315,7 +316,7 @@ impl<K: ApiKey> PlayerLobby<K> {
         async move {
             me.check()?;
             send(
-                "cancel_matchmaking",
+                operations::CANCEL_MATCHMAKING,
                 me.client
                     .raw()
                     .cancel_matchmaking()
@@ -340,7 +341,7 @@ impl<K: ApiKey> PlayerLobby<K> {
         async move {
             me.check()?;
             send(
-                "confirm_match",
+                operations::CONFIRM_MATCH,
                 me.client
                     .raw()
                     .confirm_match()
@@ -365,7 +366,7 @@ impl<K: ApiKey> PlayerLobby<K> {
         async move {
             me.check()?;
             send(
-                "decline_match",
+                operations::DECLINE_MATCH,
                 me.client
                     .raw()
                     .decline_match()
@@ -390,7 +391,7 @@ impl<K: ApiKey> PlayerLobby<K> {
         async move {
             me.check()?;
             send(
-                "send_heartbeat",
+                operations::SEND_HEARTBEAT,
                 me.client
                     .raw()
                     .send_heartbeat()

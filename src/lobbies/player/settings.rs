@@ -6,6 +6,7 @@ use crate::call::send;
 use crate::error::Result;
 use crate::keys::ApiKey;
 use crate::model::{Lobby, UpdateLobbySettingsRequest};
+use crate::raw::operations;
 
 impl<K: ApiKey> PlayerLobby<K> {
     /// Change lobby settings (host only); fields not set keep their value.
@@ -83,7 +84,7 @@ impl<K: ApiKey> UpdateLobbySettings<K> {
         let body = self.request()?;
         let player = &self.player;
         send(
-            "update_lobby_settings",
+            operations::UPDATE_LOBBY_SETTINGS,
             player
                 .client()
                 .raw()

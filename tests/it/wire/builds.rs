@@ -4,6 +4,7 @@ use playflow::raw::enums::{BuildStatus, BuildType};
 use playflow::raw::types;
 use serde_json::json;
 
+use playflow::raw::operations as ops;
 use playflow_test_support::wire::{AWKWARD, Expect, assert_lossless, json, start};
 
 /// The fields of the spec's `Build` example, as the generated type holds them.
@@ -20,7 +21,7 @@ fn assert_is_example_build(build: &types::Build) {
 
 #[tokio::test]
 async fn list_builds_filters_by_name_and_pages() {
-    let wire = start("listBuilds").await;
+    let wire = start(ops::LIST_BUILDS).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -50,7 +51,7 @@ async fn list_builds_filters_by_name_and_pages() {
 
 #[tokio::test]
 async fn create_build_upload_url_sends_query_parameters_and_no_body() {
-    let wire = start("createBuildUploadUrl").await;
+    let wire = start(ops::CREATE_BUILD_UPLOAD_URL).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -88,7 +89,7 @@ async fn create_build_upload_url_sends_query_parameters_and_no_body() {
 
 #[tokio::test]
 async fn create_build_from_docker_image_sends_the_image_and_credentials() {
-    let wire = start("createBuildFromDockerImage").await;
+    let wire = start(ops::CREATE_BUILD_FROM_DOCKER_IMAGE).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -134,7 +135,7 @@ async fn create_build_from_docker_image_sends_the_image_and_credentials() {
 /// `name` defaults to `default` in the spec: left out, it is not sent.
 #[tokio::test]
 async fn create_build_from_docker_image_leaves_the_defaulted_name_off_the_wire() {
-    let wire = start("createBuildFromDockerImage").await;
+    let wire = start(ops::CREATE_BUILD_FROM_DOCKER_IMAGE).await;
     let body = wire.example();
     let mock = wire
         .mock(
@@ -160,7 +161,7 @@ async fn create_build_from_docker_image_leaves_the_defaulted_name_off_the_wire()
 
 #[tokio::test]
 async fn get_build_decodes_the_example() {
-    let wire = start("getBuild").await;
+    let wire = start(ops::GET_BUILD).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -182,7 +183,7 @@ async fn get_build_decodes_the_example() {
 
 #[tokio::test]
 async fn delete_build_decodes_the_confirmation() {
-    let wire = start("deleteBuild").await;
+    let wire = start(ops::DELETE_BUILD).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -205,7 +206,7 @@ async fn delete_build_decodes_the_confirmation() {
 
 #[tokio::test]
 async fn process_build_sends_the_name_and_no_body() {
-    let wire = start("processBuild").await;
+    let wire = start(ops::PROCESS_BUILD).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -237,7 +238,7 @@ async fn process_build_sends_the_name_and_no_body() {
 
 #[tokio::test]
 async fn get_build_logs_pages() {
-    let wire = start("getBuildLogs").await;
+    let wire = start(ops::GET_BUILD_LOGS).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire

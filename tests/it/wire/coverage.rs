@@ -1,7 +1,7 @@
 //! Every operation of the spec has a wire test. The spec is read at test time, so a refreshed
 //! spec that adds an operation fails here until someone tests it.
 //!
-//! The link is the `start("<operationId>")` call each wire test begins with (see
+//! The link is the `start(ops::<OPERATION>)` call each wire test begins with (see
 //! `playflow_test_support::wire::start`), found in the source of the per-operation test files. Error-path,
 //! forward-compatibility and typed-mock tests do not count: an operation is covered only by a
 //! test that asserts its whole request.
@@ -19,9 +19,10 @@ const SOURCES: &[(&str, &str)] = &[
     ("matchmaking.rs", include_str!("matchmaking.rs")),
 ];
 
-/// The operationIds named by `start("...")` outside comments.
+/// The operationIds named by `start(ops::...)` outside comments (the constant's name is the
+/// operation's run-time name in screaming snake case).
 fn tested_operations() -> BTreeSet<String> {
-    const MARKER: &str = "start(\"";
+    const MARKER: &str = "start(ops::";
     let mut ids = BTreeSet::new();
     for (file, source) in SOURCES {
         for line in source.lines().filter(|l| !l.trim_start().starts_with("//")) {
@@ -29,9 +30,14 @@ fn tested_operations() -> BTreeSet<String> {
             while let Some(at) = rest.find(MARKER) {
                 rest = &rest[at + MARKER.len()..];
                 let end = rest
-                    .find("\")")
+                    .find(')')
                     .unwrap_or_else(|| panic!("{file}: unterminated marker in `{line}`"));
-                ids.insert(rest[..end].to_owned());
+                let constant = &rest[..end];
+                let op = playflow::raw::operations::OPERATIONS
+                    .iter()
+                    .find(|op| op.name.to_uppercase() == constant)
+                    .unwrap_or_else(|| panic!("{file}: no operation constant {constant}"));
+                ids.insert(op.operation_id.to_owned());
                 rest = &rest[end..];
             }
         }
@@ -51,7 +57,7 @@ fn every_operation_of_the_spec_has_a_wire_test() {
     assert!(
         untested.is_empty(),
         "operations of openapi/playflow.json without a wire test (add one that begins with \
-         `start(\"<operationId>\")` to tests/it/wire/):\n  {}",
+         `start(ops::<OPERATION>)` to tests/it/wire/):\n  {}",
         untested.join("\n  ")
     );
 }

@@ -5,6 +5,7 @@ use playflow::raw::types::{self, ErrorDetail, ValidationIssueLocItem};
 use progenitor_client::{Error, ResponseValue};
 use serde_json::{Value, json};
 
+use playflow::raw::operations as ops;
 use playflow_test_support::wire::{AWKWARD, Expect, PLAYER, json, schema_example, start};
 
 /// The typed error body of a documented error response, or a panic naming what came instead.
@@ -19,7 +20,7 @@ fn error_response(
 
 #[tokio::test]
 async fn not_found_is_an_error_response_with_the_typed_body() {
-    let wire = start("getServer").await;
+    let wire = start(ops::GET_SERVER).await;
     let example = schema_example("Error");
     let mock = wire
         .mock(
@@ -47,7 +48,7 @@ async fn not_found_is_an_error_response_with_the_typed_body() {
 
 #[tokio::test]
 async fn validation_issues_decode_as_a_list_with_mixed_locations() {
-    let wire = start("startServer").await;
+    let wire = start(ops::START_SERVER).await;
     let body = json!({
         "error": "Validation failed",
         "detail": [
@@ -104,7 +105,7 @@ async fn validation_issues_decode_as_a_list_with_mixed_locations() {
 /// The spec's own `ValidationError` example decodes as the merged `Error` type.
 #[tokio::test]
 async fn the_spec_validation_error_example_decodes_as_error() {
-    let wire = start("listServers").await;
+    let wire = start(ops::LIST_SERVERS).await;
     let example = schema_example("ValidationError");
     let mock = wire
         .mock(
@@ -133,7 +134,7 @@ async fn the_spec_validation_error_example_decodes_as_error() {
 
 #[tokio::test]
 async fn rate_limited_keeps_status_and_rate_limit_headers() {
-    let wire = start("listServers").await;
+    let wire = start(ops::LIST_SERVERS).await;
     let mock = wire
         .mock(
             Expect {
@@ -167,7 +168,7 @@ async fn rate_limited_keeps_status_and_rate_limit_headers() {
 
 #[tokio::test]
 async fn a_documented_conflict_is_an_error_response() {
-    let wire = start("createLobby").await;
+    let wire = start(ops::CREATE_LOBBY).await;
     let mock = wire
         .mock(
             Expect {
@@ -204,7 +205,7 @@ async fn a_documented_conflict_is_an_error_response() {
 #[tokio::test]
 async fn server_errors_are_error_responses() {
     for status in [500u16, 503] {
-        let wire = start("getBuild").await;
+        let wire = start(ops::GET_BUILD).await;
         let body =
             json!({ "error": "Internal error", "detail": "try again later", "status": status });
         let mock = wire
@@ -234,7 +235,7 @@ async fn server_errors_are_error_responses() {
 /// the facade must not rely on it for retry decisions.
 #[tokio::test]
 async fn an_html_bad_gateway_page_is_an_invalid_payload_not_a_panic() {
-    let wire = start("listServers").await;
+    let wire = start(ops::LIST_SERVERS).await;
     let html = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
     let mock = wire
         .mock(
@@ -263,7 +264,7 @@ async fn an_html_bad_gateway_page_is_an_invalid_payload_not_a_panic() {
 
 #[tokio::test]
 async fn a_non_json_success_body_is_an_invalid_payload() {
-    let wire = start("getServer").await;
+    let wire = start(ops::GET_SERVER).await;
     let mock = wire
         .mock(
             Expect {
@@ -288,7 +289,7 @@ async fn a_non_json_success_body_is_an_invalid_payload() {
 
 #[tokio::test]
 async fn an_empty_server_error_body_is_an_invalid_payload() {
-    let wire = start("deleteBuild").await;
+    let wire = start(ops::DELETE_BUILD).await;
     let mock = wire
         .mock(
             Expect {
@@ -316,7 +317,7 @@ async fn an_empty_server_error_body_is_an_invalid_payload() {
 /// raw response (status and body) still readable.
 #[tokio::test]
 async fn an_undocumented_status_is_an_unexpected_response() {
-    let wire = start("getHealth").await;
+    let wire = start(ops::GET_HEALTH).await;
     let mock = wire
         .mock(
             Expect {
@@ -348,7 +349,7 @@ async fn an_undocumented_status_is_an_unexpected_response() {
 /// The event stream's errors are JSON like every other operation's.
 #[tokio::test]
 async fn the_event_stream_reports_errors_typed() {
-    let wire = start("subscribeLobbyEvents").await;
+    let wire = start(ops::SUBSCRIBE_LOBBY_EVENTS).await;
     let mock = wire
         .mock(
             Expect {
@@ -385,7 +386,7 @@ async fn the_event_stream_reports_errors_typed() {
 /// A body that is JSON but not the error shape is an invalid payload too, never a panic.
 #[tokio::test]
 async fn an_error_body_of_the_wrong_shape_is_an_invalid_payload() {
-    let wire = start("getMyLobby").await;
+    let wire = start(ops::GET_MY_LOBBY).await;
     let mock = wire
         .mock(
             Expect {

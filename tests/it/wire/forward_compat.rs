@@ -8,6 +8,7 @@ use playflow::raw::enums::{
 use playflow::raw::types;
 use serde_json::{Value, json};
 
+use playflow::raw::operations as ops;
 use playflow_test_support::wire::{Expect, PLAYER, json, schema_example, start};
 
 /// `example` with `changes` merged in (objects merge key by key, anything else replaces).
@@ -28,7 +29,7 @@ fn with(mut example: Value, changes: Value) -> Value {
 
 #[tokio::test]
 async fn a_server_in_a_new_status_with_new_fields_decodes() {
-    let wire = start("getServer").await;
+    let wire = start(ops::GET_SERVER).await;
     let body = with(
         schema_example("Server"),
         json!({
@@ -69,7 +70,7 @@ async fn a_server_in_a_new_status_with_new_fields_decodes() {
 
 #[tokio::test]
 async fn a_completed_lobby_decodes() {
-    let wire = start("getLobby").await;
+    let wire = start(ops::GET_LOBBY).await;
     let body = with(
         schema_example("Lobby"),
         json!({ "status": "completed", "spectators": [], "players": [
@@ -105,7 +106,7 @@ async fn a_completed_lobby_decodes() {
 
 #[tokio::test]
 async fn a_build_of_a_new_type_and_status_decodes() {
-    let wire = start("getBuild").await;
+    let wire = start(ops::GET_BUILD).await;
     let body = with(
         schema_example("Build"),
         json!({ "build_type": "unity_cloud", "status": "archived", "size_bytes": 52428800 }),
@@ -131,7 +132,7 @@ async fn a_build_of_a_new_type_and_status_decodes() {
 
 #[tokio::test]
 async fn project_settings_with_a_new_auth_provider_decode() {
-    let wire = start("getProjectSettings").await;
+    let wire = start(ops::GET_PROJECT_SETTINGS).await;
     let body = with(
         schema_example("ProjectSettings"),
         json!({ "auth_config": { "provider": "epic_games", "client_id": "xyz" }, "billing_plan": "pro" }),
@@ -162,7 +163,7 @@ async fn project_settings_with_a_new_auth_provider_decode() {
 /// A compute size PlayFlow adds before this crate knows it can already be requested.
 #[tokio::test]
 async fn an_unknown_enum_value_is_sent_verbatim() {
-    let wire = start("startServer").await;
+    let wire = start(ops::START_SERVER).await;
     let body = wire.example();
     let mock = wire
         .mock(
@@ -194,7 +195,7 @@ async fn an_unknown_enum_value_is_sent_verbatim() {
 /// Unknown fields inside the lobby's nested objects are ignored or kept, never fatal.
 #[tokio::test]
 async fn a_lobby_in_matchmaking_with_new_nested_fields_decodes() {
-    let wire = start("getMyLobby").await;
+    let wire = start(ops::GET_MY_LOBBY).await;
     let body = with(
         schema_example("Lobby"),
         json!({

@@ -7,6 +7,7 @@ use playflow::raw::enums::LobbyStatus;
 use playflow::raw::types;
 use serde_json::json;
 
+use playflow::raw::operations as ops;
 use playflow_test_support::wire::{
     AWKWARD, Expect, PLAYER, assert_lossless, json, object, schema_example, start,
 };
@@ -41,7 +42,7 @@ pub fn assert_is_example_lobby(lobby: &types::Lobby) {
 
 #[tokio::test]
 async fn browse_lobbies_filters_and_pages() {
-    let wire = start("browseLobbies").await;
+    let wire = start(ops::BROWSE_LOBBIES).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -81,7 +82,7 @@ async fn browse_lobbies_filters_and_pages() {
 
 #[tokio::test]
 async fn create_lobby_sends_every_field_camel_cased() {
-    let wire = start("createLobby").await;
+    let wire = start(ops::CREATE_LOBBY).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -129,7 +130,7 @@ async fn create_lobby_sends_every_field_camel_cased() {
 /// left out, it must not be sent.
 #[tokio::test]
 async fn create_lobby_without_max_players_sends_no_max_players() {
-    let wire = start("createLobby").await;
+    let wire = start(ops::CREATE_LOBBY).await;
     let body = wire.example();
     let mock = wire
         .mock(
@@ -155,7 +156,7 @@ async fn create_lobby_without_max_players_sends_no_max_players() {
 
 #[tokio::test]
 async fn join_lobby_by_invite_code() {
-    let wire = start("joinLobby").await;
+    let wire = start(ops::JOIN_LOBBY).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -188,7 +189,7 @@ async fn join_lobby_by_invite_code() {
 
 #[tokio::test]
 async fn join_lobby_by_id_sends_lobby_id() {
-    let wire = start("joinLobby").await;
+    let wire = start(ops::JOIN_LOBBY).await;
     let body = wire.example();
     let mock = wire
         .mock(
@@ -217,7 +218,7 @@ async fn join_lobby_by_id_sends_lobby_id() {
 
 #[tokio::test]
 async fn get_my_lobby_decodes_the_example() {
-    let wire = start("getMyLobby").await;
+    let wire = start(ops::GET_MY_LOBBY).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -246,7 +247,7 @@ async fn get_my_lobby_decodes_the_example() {
 /// The last player out deletes the lobby: the body is the deletion marker, not a lobby.
 #[tokio::test]
 async fn leave_lobby_decodes_the_deletion_marker() {
-    let wire = start("leaveLobby").await;
+    let wire = start(ops::LEAVE_LOBBY).await;
     let example = wire.example();
     assert_eq!(example, json!({ "status": "lobby_deleted" }));
     let body = example.clone();
@@ -269,11 +270,13 @@ async fn leave_lobby_decodes_the_deletion_marker() {
         .await;
     mock.assert_async().await;
     let left = result.expect("leaveLobby succeeds").into_inner();
+    // `LobbyDeletedStatus` is non_exhaustive: matched, not built.
+    let types::LeaveLobbyResponse::Variant1(deleted) = &left else {
+        panic!("expected the deleted status, got {left:?}")
+    };
     assert_eq!(
-        left,
-        types::LeaveLobbyResponse::Variant1(types::LobbyDeletedStatus {
-            status: types::LobbyDeletedStatusStatus::LobbyDeleted
-        })
+        deleted.status,
+        types::LobbyDeletedStatusStatus::LobbyDeleted
     );
     assert_lossless(&example, &left);
 }
@@ -281,7 +284,7 @@ async fn leave_lobby_decodes_the_deletion_marker() {
 /// Other players remain: the body is the updated lobby.
 #[tokio::test]
 async fn leave_lobby_decodes_the_remaining_lobby() {
-    let wire = start("leaveLobby").await;
+    let wire = start(ops::LEAVE_LOBBY).await;
     let lobby = schema_example("Lobby");
     let body = lobby.clone();
     let mock = wire
@@ -313,7 +316,7 @@ async fn leave_lobby_decodes_the_remaining_lobby() {
 
 #[tokio::test]
 async fn update_my_player_state_sends_the_keys_to_set() {
-    let wire = start("updateMyPlayerState").await;
+    let wire = start(ops::UPDATE_MY_PLAYER_STATE).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -345,7 +348,7 @@ async fn update_my_player_state_sends_the_keys_to_set() {
 
 #[tokio::test]
 async fn update_lobby_settings_sends_only_the_changes() {
-    let wire = start("updateLobbySettings").await;
+    let wire = start(ops::UPDATE_LOBBY_SETTINGS).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -378,7 +381,7 @@ async fn update_lobby_settings_sends_only_the_changes() {
 
 #[tokio::test]
 async fn kick_player_encodes_both_path_parameters() {
-    let wire = start("kickPlayer").await;
+    let wire = start(ops::KICK_PLAYER).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -407,7 +410,7 @@ async fn kick_player_encodes_both_path_parameters() {
 
 #[tokio::test]
 async fn get_lobby_by_id_sends_no_player() {
-    let wire = start("getLobby").await;
+    let wire = start(ops::GET_LOBBY).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -435,7 +438,7 @@ async fn get_lobby_by_id_sends_no_player() {
 
 #[tokio::test]
 async fn delete_lobby_decodes_the_confirmation() {
-    let wire = start("deleteLobby").await;
+    let wire = start(ops::DELETE_LOBBY).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire

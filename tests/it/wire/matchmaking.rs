@@ -6,11 +6,12 @@ use playflow::raw::types;
 use serde_json::json;
 
 use super::lobbies::assert_is_example_lobby;
+use playflow::raw::operations as ops;
 use playflow_test_support::wire::{AWKWARD, Expect, PLAYER, assert_lossless, json, start};
 
 /// The operations that take only the lobby config and the player, send no body, and answer
 /// the lobby. One test each, so a failure names the operation; each invocation carries its
-/// `start("<operationId>")` marker for the coverage test.
+/// `start(ops::<OPERATION>)` marker for the coverage test.
 macro_rules! lobby_action_test {
     ($test:ident: $start:expr, $method:ident, $path:literal) => {
         #[tokio::test]
@@ -43,27 +44,27 @@ macro_rules! lobby_action_test {
     };
 }
 
-lobby_action_test!(start_game: start("startGame"), start_game, "/api/v3/lobbies/a%20b%2Fc/me/start");
-lobby_action_test!(end_match: start("endMatch"), end_match, "/api/v3/lobbies/a%20b%2Fc/me/end-match");
+lobby_action_test!(start_game: start(ops::START_GAME), start_game, "/api/v3/lobbies/a%20b%2Fc/me/start");
+lobby_action_test!(end_match: start(ops::END_MATCH), end_match, "/api/v3/lobbies/a%20b%2Fc/me/end-match");
 lobby_action_test!(
-    cancel_matchmaking: start("cancelMatchmaking"),
+    cancel_matchmaking: start(ops::CANCEL_MATCHMAKING),
     cancel_matchmaking,
     "/api/v3/lobbies/a%20b%2Fc/me/matchmaking"
 );
 lobby_action_test!(
-    confirm_match: start("confirmMatch"),
+    confirm_match: start(ops::CONFIRM_MATCH),
     confirm_match,
     "/api/v3/lobbies/a%20b%2Fc/me/confirm-match"
 );
 lobby_action_test!(
-    decline_match: start("declineMatch"),
+    decline_match: start(ops::DECLINE_MATCH),
     decline_match,
     "/api/v3/lobbies/a%20b%2Fc/me/confirm-match"
 );
 
 #[tokio::test]
 async fn start_matchmaking_sends_the_mode() {
-    let wire = start("startMatchmaking").await;
+    let wire = start(ops::START_MATCHMAKING).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -93,7 +94,7 @@ async fn start_matchmaking_sends_the_mode() {
 /// The event stream comes out as bytes, exactly as sent; parsing them is the facade's job.
 #[tokio::test]
 async fn subscribe_lobby_events_yields_the_raw_event_stream() {
-    let wire = start("subscribeLobbyEvents").await;
+    let wire = start(ops::SUBSCRIBE_LOBBY_EVENTS).await;
     let example = wire.example();
     let events = example
         .as_str()
@@ -140,7 +141,7 @@ async fn subscribe_lobby_events_yields_the_raw_event_stream() {
 
 #[tokio::test]
 async fn send_heartbeat_has_no_body_either_way() {
-    let wire = start("sendHeartbeat").await;
+    let wire = start(ops::SEND_HEARTBEAT).await;
     let mock = wire
         .mock(
             Expect {

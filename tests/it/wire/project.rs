@@ -6,11 +6,12 @@ use playflow::raw::enums::AuthConfigProvider;
 use playflow::raw::types;
 use serde_json::json;
 
+use playflow::raw::operations as ops;
 use playflow_test_support::wire::{Expect, assert_lossless, json, start};
 
 #[tokio::test]
 async fn get_project_settings_decodes_the_example() {
-    let wire = start("getProjectSettings").await;
+    let wire = start(ops::GET_PROJECT_SETTINGS).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -54,7 +55,7 @@ async fn get_project_settings_decodes_the_example() {
 
 #[tokio::test]
 async fn update_project_settings_sends_only_the_changed_sections() {
-    let wire = start("updateProjectSettings").await;
+    let wire = start(ops::UPDATE_PROJECT_SETTINGS).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -98,7 +99,7 @@ async fn update_project_settings_sends_only_the_changed_sections() {
 
 #[tokio::test]
 async fn get_project_logs_sends_the_time_window() {
-    let wire = start("getProjectLogs").await;
+    let wire = start(ops::GET_PROJECT_LOGS).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -133,7 +134,7 @@ async fn get_project_logs_sends_the_time_window() {
 /// `start_time` is required: leaving it out is an error before any request is sent.
 #[tokio::test]
 async fn get_project_logs_without_start_time_sends_nothing() {
-    let wire = start("getProjectLogs").await;
+    let wire = start(ops::GET_PROJECT_LOGS).await;
     let any = wire.server.mock_async(|_, then| {
         then.status(200);
     });
@@ -154,7 +155,7 @@ async fn get_project_logs_without_start_time_sends_nothing() {
 
 #[tokio::test]
 async fn get_health_decodes_the_example() {
-    let wire = start("getHealth").await;
+    let wire = start(ops::GET_HEALTH).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire

@@ -4,6 +4,7 @@ use playflow::raw::enums::{ComputeSize, PortProtocol, ServerServiceType, ServerS
 use playflow::raw::types;
 use serde_json::json;
 
+use playflow::raw::operations as ops;
 use playflow_test_support::wire::{AWKWARD, Expect, assert_lossless, json, object, start};
 
 /// The fields of the spec's `Server` example, as the generated type holds them.
@@ -32,7 +33,7 @@ fn assert_is_example_server(server: &types::Server) {
 
 #[tokio::test]
 async fn list_servers_sends_every_filter_and_decodes_the_example() {
-    let wire = start("listServers").await;
+    let wire = start(ops::LIST_SERVERS).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -69,7 +70,7 @@ async fn list_servers_sends_every_filter_and_decodes_the_example() {
 
 #[tokio::test]
 async fn list_servers_without_filters_sends_no_query() {
-    let wire = start("listServers").await;
+    let wire = start(ops::LIST_SERVERS).await;
     let body = wire.example();
     let mock = wire
         .mock(
@@ -88,7 +89,7 @@ async fn list_servers_without_filters_sends_no_query() {
 
 #[tokio::test]
 async fn start_server_sends_the_request_body_and_decodes_201() {
-    let wire = start("startServer").await;
+    let wire = start(ops::START_SERVER).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -150,7 +151,7 @@ async fn start_server_sends_the_request_body_and_decodes_201() {
 /// PlayFlow applies its own defaults.
 #[tokio::test]
 async fn start_server_leaves_defaulted_fields_off_the_wire() {
-    let wire = start("startServer").await;
+    let wire = start(ops::START_SERVER).await;
     let body = wire.example();
     let mock = wire
         .mock(
@@ -178,7 +179,7 @@ async fn start_server_leaves_defaulted_fields_off_the_wire() {
 
 #[tokio::test]
 async fn get_server_encodes_the_instance_id_as_one_path_segment() {
-    let wire = start("getServer").await;
+    let wire = start(ops::GET_SERVER).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -200,7 +201,7 @@ async fn get_server_encodes_the_instance_id_as_one_path_segment() {
 
 #[tokio::test]
 async fn stop_server_sends_the_shutdown_reason() {
-    let wire = start("stopServer").await;
+    let wire = start(ops::STOP_SERVER).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -228,7 +229,7 @@ async fn stop_server_sends_the_shutdown_reason() {
 
 #[tokio::test]
 async fn update_server_custom_data_replaces_the_object() {
-    let wire = start("updateServerCustomData").await;
+    let wire = start(ops::UPDATE_SERVER_CUSTOM_DATA).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -259,7 +260,7 @@ async fn update_server_custom_data_replaces_the_object() {
 
 #[tokio::test]
 async fn restart_server_sends_only_the_overrides() {
-    let wire = start("restartServer").await;
+    let wire = start(ops::RESTART_SERVER).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -291,7 +292,7 @@ async fn restart_server_sends_only_the_overrides() {
 
 #[tokio::test]
 async fn get_server_logs_pages_by_start_time() {
-    let wire = start("getServerLogs").await;
+    let wire = start(ops::GET_SERVER_LOGS).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire
@@ -325,7 +326,7 @@ async fn get_server_logs_pages_by_start_time() {
 
 #[tokio::test]
 async fn get_server_metrics_sends_period_and_step() {
-    let wire = start("getServerMetrics").await;
+    let wire = start(ops::GET_SERVER_METRICS).await;
     let example = wire.example();
     let body = example.clone();
     let mock = wire

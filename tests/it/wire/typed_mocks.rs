@@ -9,6 +9,7 @@ use playflow::raw::types;
 use progenitor_client::Error;
 use serde_json::json;
 
+use playflow::raw::operations as ops;
 use playflow_test_support::wire::{API_KEY, PLAYER, object, schema_example, start};
 
 fn decode<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
@@ -17,7 +18,7 @@ fn decode<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
 
 #[tokio::test]
 async fn get_health() {
-    let wire = start("getHealth").await;
+    let wire = start(ops::GET_HEALTH).await;
     let health: types::HealthStatus = decode(schema_example("HealthStatus"));
     let mock = wire.server.get_health(|when, then| {
         when.into_inner().header("api-key", API_KEY);
@@ -30,7 +31,7 @@ async fn get_health() {
 
 #[tokio::test]
 async fn list_servers_with_typed_query_matchers() {
-    let wire = start("listServers").await;
+    let wire = start(ops::LIST_SERVERS).await;
     let list: types::ServerList = decode(schema_example("ServerList"));
     let mock = wire.server.list_servers(|when, then| {
         when.limit(NonZeroU64::new(10))
@@ -54,7 +55,7 @@ async fn list_servers_with_typed_query_matchers() {
 /// without it.
 #[tokio::test]
 async fn create_lobby_with_a_typed_body_matcher() {
-    let wire = start("createLobby").await;
+    let wire = start(ops::CREATE_LOBBY).await;
     let lobby: types::Lobby = decode(schema_example("Lobby"));
     let request: types::CreateLobbyRequest = types::CreateLobbyRequest::builder()
         .name("Quick match")
@@ -79,7 +80,7 @@ async fn create_lobby_with_a_typed_body_matcher() {
 
 #[tokio::test]
 async fn get_server_typed_client_error() {
-    let wire = start("getServer").await;
+    let wire = start(ops::GET_SERVER).await;
     let not_found: types::Error = decode(schema_example("Error"));
     let mock = wire.server.get_server(|when, then| {
         when.instance_id("s1");
@@ -98,7 +99,7 @@ async fn get_server_typed_client_error() {
 
 #[tokio::test]
 async fn leave_lobby_typed_one_of_response() {
-    let wire = start("leaveLobby").await;
+    let wire = start(ops::LEAVE_LOBBY).await;
     let deleted = types::LeaveLobbyResponse::Variant1(decode(schema_example("LobbyDeletedStatus")));
     let mock = wire.server.leave_lobby(|when, then| {
         when.config("casual").x_player_id(PLAYER);
@@ -119,7 +120,7 @@ async fn leave_lobby_typed_one_of_response() {
 /// must be given encoded (progenitor builds the matcher's regex from the raw value).
 #[tokio::test]
 async fn typed_path_matchers_take_the_encoded_segment() {
-    let wire = start("getBuild").await;
+    let wire = start(ops::GET_BUILD).await;
     let build: types::Build = decode(schema_example("Build"));
     let mock = wire.server.get_build(|when, then| {
         when.build_id("a%20b%2Fc");

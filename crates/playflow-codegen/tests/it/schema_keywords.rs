@@ -42,15 +42,22 @@ fn type_array_of_several_types_becomes_any_of() {
     let (out, n) = schema_rewrite(json!({ "type": ["string", "integer", "null"] }));
     assert_eq!(
         out,
-        json!({ "anyOf": [{ "type": "string" }, { "type": "integer" }], "nullable": true })
+        json!({ "oneOf": [{ "type": "string" }, { "type": "integer" }], "nullable": true })
     );
     assert_eq!(
         rewrites(&n),
-        [(
-            RewriteKind::TypeArrayAnyOf,
-            "/components/schemas/S",
-            r#"["string", "integer", "null"]"#
-        )]
+        [
+            (
+                RewriteKind::TypeArrayAnyOf,
+                "/components/schemas/S",
+                r#"["string", "integer", "null"]"#
+            ),
+            (
+                RewriteKind::AnyOfAsOneOf,
+                "/components/schemas/S",
+                "anyOf of 2 branches"
+            ),
+        ]
     );
 }
 
@@ -116,7 +123,7 @@ fn null_branch_beside_several_schemas_keeps_them_and_becomes_nullable() {
     assert_eq!(
         out,
         json!({
-            "anyOf": [
+            "oneOf": [
                 { "type": "string" },
                 { "type": "array", "items": { "type": "string" } },
                 { "type": "object" },
@@ -126,12 +133,51 @@ fn null_branch_beside_several_schemas_keeps_them_and_becomes_nullable() {
     );
     assert_eq!(
         rewrites(&n),
+        [
+            (
+                RewriteKind::NullBranchNullable,
+                "/components/schemas/S",
+                "anyOf with a null branch, 3 other branch(es)"
+            ),
+            (
+                RewriteKind::AnyOfAsOneOf,
+                "/components/schemas/S",
+                "anyOf of 3 branches"
+            ),
+        ]
+    );
+}
+
+/// zod-to-openapi writes a union as `anyOf` where our spec writes `oneOf`: both generate the
+/// same enum, and a `oneOf` is left alone.
+#[test]
+fn any_of_of_several_branches_is_written_as_one_of() {
+    let branches = json!([
+        { "$ref": "#/components/schemas/A" },
+        { "$ref": "#/components/schemas/B" },
+    ]);
+    let schemas = |union: &str| {
+        json!({
+            "A": { "type": "object", "properties": { "a": { "type": "string" } } },
+            "B": { "type": "object", "properties": { "b": { "type": "integer" } } },
+            "S": { union: branches.clone() },
+        })
+    };
+    let any = run(&document(schemas("anyOf"), json!({})));
+    let one = run(&document(schemas("oneOf"), json!({})));
+    assert_eq!(any.document, one.document);
+    assert_eq!(
+        rewrites(&any),
         [(
-            RewriteKind::NullBranchNullable,
+            RewriteKind::AnyOfAsOneOf,
             "/components/schemas/S",
-            "anyOf with a null branch, 3 other branch(es)"
+            "anyOf of 2 branches"
         )]
     );
+    assert!(rewrites(&one).is_empty());
+    // One branch is no union: left for the null-branch and allOf rewrites.
+    let (single, _) = schema_rewrite(json!({ "anyOf": [{ "type": "string" }] }));
+    assert_eq!(single, json!({ "anyOf": [{ "type": "string" }] }));
 }
 
 #[test]

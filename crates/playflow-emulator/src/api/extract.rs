@@ -201,14 +201,14 @@ fn coerce(text: &str, scalar: Scalar) -> Result<Value, (&'static str, &'static s
 
 /// One validation issue at `loc`.
 pub(crate) fn issue(loc: &[&str], msg: impl Into<String>, kind: &str) -> ValidationIssue {
-    ValidationIssue {
+    built!(ValidationIssue {
         loc: loc
             .iter()
             .map(|part| ValidationIssueLocItem::String((*part).to_owned()))
-            .collect(),
+            .collect::<Vec<_>>(),
         msg: Some(msg.into()),
         type_: Some(kind.to_owned()),
-    }
+    })
 }
 
 /// Turns a schema violation into an issue: where (`loc`), what (`msg`) and its kind (`type`).
@@ -289,11 +289,11 @@ fn describe(error: &jsonschema::ValidationError<'_>, prefix: &[String]) -> Valid
         ),
         other => (error.masked().to_string(), other.keyword()),
     };
-    ValidationIssue {
+    built!(ValidationIssue {
         loc,
         msg: Some(msg),
         type_: Some(kind.to_owned()),
-    }
+    })
 }
 
 /// The types a `type` keyword asked for, read from the error's message-independent parts.

@@ -2,6 +2,8 @@
 
 use axum::http::HeaderValue;
 
+use playflow::raw::operations::{self, Operation};
+
 use crate::world::refusal::ApiError;
 
 /// Which of the project's two keys a call presented.
@@ -13,27 +15,28 @@ pub(crate) enum KeyKind {
 
 /// The operations a client key may call: health, reading and starting servers, browsing
 /// lobbies and everything a player does to their own lobby. The rest needs the server key.
-const CLIENT_KEY_OPERATIONS: &[&str] = &[
-    "getHealth",
-    "listServers",
-    "getServer",
-    "startServer",
-    "browseLobbies",
-    "createLobby",
-    "joinLobby",
-    "getMyLobby",
-    "updateMyPlayerState",
-    "leaveLobby",
-    "updateLobbySettings",
-    "kickPlayer",
-    "startGame",
-    "endMatch",
-    "startMatchmaking",
-    "cancelMatchmaking",
-    "confirmMatch",
-    "declineMatch",
-    "subscribeLobbyEvents",
-    "sendHeartbeat",
+/// The client's generated constants, so a renamed operation cannot silently change hands.
+const CLIENT_KEY_OPERATIONS: &[Operation] = &[
+    operations::GET_HEALTH,
+    operations::LIST_SERVERS,
+    operations::GET_SERVER,
+    operations::START_SERVER,
+    operations::BROWSE_LOBBIES,
+    operations::CREATE_LOBBY,
+    operations::JOIN_LOBBY,
+    operations::GET_MY_LOBBY,
+    operations::UPDATE_MY_PLAYER_STATE,
+    operations::LEAVE_LOBBY,
+    operations::UPDATE_LOBBY_SETTINGS,
+    operations::KICK_PLAYER,
+    operations::START_GAME,
+    operations::END_MATCH,
+    operations::START_MATCHMAKING,
+    operations::CANCEL_MATCHMAKING,
+    operations::CONFIRM_MATCH,
+    operations::DECLINE_MATCH,
+    operations::SUBSCRIBE_LOBBY_EVENTS,
+    operations::SEND_HEARTBEAT,
 ];
 
 /// The project's keys.
@@ -79,7 +82,10 @@ impl Keys {
 
 /// Whether `key` may call the operation `operation_id`; the 403 PlayFlow gives when not.
 pub(crate) fn permit(key: KeyKind, operation_id: &str) -> Result<(), ApiError> {
-    if key == KeyKind::Server || CLIENT_KEY_OPERATIONS.contains(&operation_id) {
+    let for_clients = CLIENT_KEY_OPERATIONS
+        .iter()
+        .any(|op| op.operation_id == operation_id);
+    if key == KeyKind::Server || for_clients {
         return Ok(());
     }
     Err(ApiError::forbidden(format!(
@@ -111,11 +117,13 @@ mod tests {
         assert_eq!(keys.identify(None).unwrap_err().status(), 401);
         let wrong = HeaderValue::from_static("pf_wrong");
         assert_eq!(keys.identify(Some(&wrong)).unwrap_err().status(), 401);
-        assert!(permit(KeyKind::Client, "listServers").is_ok());
+        assert!(permit(KeyKind::Client, operations::LIST_SERVERS.operation_id).is_ok());
         assert_eq!(
-            permit(KeyKind::Client, "listBuilds").unwrap_err().status(),
+            permit(KeyKind::Client, operations::LIST_BUILDS.operation_id)
+                .unwrap_err()
+                .status(),
             403
         );
-        assert!(permit(KeyKind::Server, "listBuilds").is_ok());
+        assert!(permit(KeyKind::Server, operations::LIST_BUILDS.operation_id).is_ok());
     }
 }

@@ -27,20 +27,20 @@ impl IntoResponse for ApiError {
         match self.into_detail() {
             Detail::Text(text) => (
                 code,
-                Json(types::Error {
+                Json(built!(Error {
                     error,
                     detail: Some(types::ErrorDetail::String(text)),
                     status,
-                }),
+                })),
             )
                 .into_response(),
             Detail::Issues(detail) => (
                 code,
-                Json(types::ValidationError {
+                Json(built!(ValidationError {
                     error,
                     detail,
                     status,
-                }),
+                })),
             )
                 .into_response(),
         }

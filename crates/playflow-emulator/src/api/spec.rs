@@ -219,7 +219,10 @@ mod tests {
         let start = spec
             .find(&Method::POST, "/api/v3/servers/start")
             .expect("startServer");
-        assert_eq!(start.id, "startServer");
+        assert_eq!(
+            start.id,
+            playflow::raw::operations::START_SERVER.operation_id
+        );
         let body = start.body.as_ref().expect("startServer has a body");
         assert!(body.required);
         assert!(

@@ -157,16 +157,18 @@ impl GameHost {
             record.ports = server
                 .ports()
                 .iter()
-                .map(|bound| types::NetworkPort {
-                    external_port: Some(i64::from(bound.external.port())),
-                    host: Some(bound.external.ip().to_string()),
-                    internal_port: Some(i64::from(bound.internal_port)),
-                    name: Some(bound.name.clone()),
-                    protocol: Some(match bound.protocol {
-                        Protocol::Tcp => PortProtocol::Tcp,
-                        _ => PortProtocol::Udp,
-                    }),
-                    tls_enabled: Some(bound.tls),
+                .map(|bound| {
+                    built!(NetworkPort {
+                        external_port: Some(i64::from(bound.external.port())),
+                        host: Some(bound.external.ip().to_string()),
+                        internal_port: Some(i64::from(bound.internal_port)),
+                        name: Some(bound.name.clone()),
+                        protocol: Some(match bound.protocol {
+                            Protocol::Tcp => PortProtocol::Tcp,
+                            _ => PortProtocol::Udp,
+                        }),
+                        tls_enabled: Some(bound.tls),
+                    })
                 })
                 .collect();
             record.log(

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use playflow::raw::enums::{BuildStatus, BuildType};
-use playflow::raw::types;
 use serde_json::Value;
 
 use super::World;
@@ -66,7 +65,7 @@ impl BuildRecord {
 
     /// The build as the API returns it.
     pub(crate) fn wire(&self) -> Value {
-        let build = types::Build {
+        let build = built!(Build {
             build_id: self.id.clone(),
             build_type: Some(self.kind.clone()),
             created_at: self.created_at,
@@ -76,7 +75,7 @@ impl BuildRecord {
             status: self.status(),
             updated_at: self.updated_at,
             version: self.version as f64,
-        };
+        });
         wire::with_nulls(
             wire::value(&build).unwrap_or(Value::Null),
             &["executable_path", "image_url"],

@@ -168,13 +168,15 @@ impl ServerRecord {
         self.ports = self
             .port_configs
             .iter()
-            .map(|config| types::NetworkPort {
-                external_port: Some(i64::from(ports.allocate())),
-                host: Some(HOST.to_owned()),
-                internal_port: config.internal_port.map(|p| p.get() as i64),
-                name: config.name.clone(),
-                protocol: config.protocol.clone().or(Some(PortProtocol::Udp)),
-                tls_enabled: Some(config.tls_enabled.unwrap_or(false)),
+            .map(|config| {
+                built!(NetworkPort {
+                    external_port: Some(i64::from(ports.allocate())),
+                    host: Some(HOST.to_owned()),
+                    internal_port: config.internal_port.map(|p| p.get() as i64),
+                    name: config.name.clone(),
+                    protocol: config.protocol.clone().or(Some(PortProtocol::Udp)),
+                    tls_enabled: Some(config.tls_enabled.unwrap_or(false)),
+                })
             })
             .collect();
         let machine = self.machine_id.clone().unwrap_or_default();
@@ -248,7 +250,7 @@ impl ServerRecord {
 
     /// The server as the API returns it.
     pub(crate) fn wire(&self) -> Value {
-        let server = types::Server {
+        let server = built!(Server {
             auto_restart: Some(self.auto_restart),
             compute_size: Some(self.compute_size.clone()),
             created_at: Some(self.created_at),
@@ -272,7 +274,7 @@ impl ServerRecord {
             updated_at: Some(self.updated_at),
             version: self.version,
             version_tag: Some(self.version_tag.clone()),
-        };
+        });
         let mut value = wire::value(&server).unwrap_or(Value::Null);
         if let Value::Object(map) = &mut value {
             // An empty port list is part of the story ("empty once the server has stopped").
@@ -301,19 +303,19 @@ impl ServerRecord {
         }
         let mut extra = Map::new();
         extra.insert("instanceId".to_owned(), Value::String(self.id.clone()));
-        let block = types::LobbyServer {
+        let block = built!(LobbyServer {
             status: Some(self.status.as_str().to_owned()),
             region: Some(self.region.clone()),
             ports: self
                 .ports
                 .iter()
-                .map(|port| types::LobbyServerPort {
+                .map(|port| built!(LobbyServerPort {
                     host: port.host.clone(),
                     name: port.name.clone(),
                     port: port.external_port,
                     protocol: port.protocol.clone(),
-                })
-                .collect(),
+                }))
+                .collect::<Vec<_>>(),
             extra,
             auto_restart: None,
             compute_size: None,
@@ -333,7 +335,7 @@ impl ServerRecord {
             updated_at: None,
             version: None,
             version_tag: None,
-        };
+        });
         let mut value = wire::value(&block).unwrap_or(Value::Null);
         if let Value::Object(map) = &mut value {
             map.entry("ports").or_insert(Value::Array(Vec::new()));

@@ -16,7 +16,7 @@ pub(crate) fn initial_settings(now: DateTime<Utc>) -> types::ProjectSettings {
         "1v1".to_owned(),
         object(json!({"teams": 2, "playersPerTeam": 1, "timeout": 120})),
     );
-    types::ProjectSettings {
+    built!(ProjectSettings {
         auth_config: types::AuthConfig {
             provider: Some("none".into()),
             extra: Map::new(),
@@ -47,7 +47,7 @@ pub(crate) fn initial_settings(now: DateTime<Utc>) -> types::ProjectSettings {
             tls_enabled: Some(false),
         }],
         updated_at: now,
-    }
+    })
 }
 
 fn object(value: Value) -> Map<String, Value> {

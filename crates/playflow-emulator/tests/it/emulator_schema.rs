@@ -10,6 +10,7 @@ mod lobbies;
 mod project;
 mod servers;
 
+use playflow::raw::operations as ops;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
@@ -57,7 +58,10 @@ async fn every_response_matches_the_spec() {
     }
     let last = last.unwrap();
     assert_eq!(last.status(), 429);
-    t.seen.entry("listServers".into()).or_default().insert(429);
+    t.seen
+        .entry(ops::LIST_SERVERS.operation_id.into())
+        .or_default()
+        .insert(429);
     let body: Value = last.json().await.unwrap();
     let problems: Vec<String> = t
         .schemas
@@ -79,7 +83,10 @@ async fn every_response_matches_the_spec() {
     assert!(t.schemas.error.is_valid(&body), "{body}");
 
     // --- Every operation was called, and succeeded at least once.
-    let all: BTreeSet<String> = every_operation().into_iter().map(|(op, _, _)| op).collect();
+    let all: BTreeSet<String> = every_operation()
+        .into_iter()
+        .map(|(op, _)| op.operation_id.to_owned())
+        .collect();
     assert_eq!(all.len(), 37);
     let unsucceeded: Vec<&String> = all
         .iter()
@@ -114,7 +121,9 @@ async fn every_response_matches_the_spec() {
 #[test]
 fn the_validator_rejects_what_the_spec_rejects() {
     let schemas = Schemas::load();
-    let server = declared(&schemas, "getServer", 200).unwrap().unwrap();
+    let server = declared(&schemas, ops::GET_SERVER.operation_id, 200)
+        .unwrap()
+        .unwrap();
     let good = json!({"instance_id": "i", "name": "n", "status": "running"});
     assert!(server.is_valid(&good));
     let undeclared = json!({"instance_id": "i", "name": "n", "status": "running", "bogus": 1});

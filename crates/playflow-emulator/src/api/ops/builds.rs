@@ -96,12 +96,16 @@ pub(crate) async fn create_upload_url(
     let minutes = (shared.config.upload_url_lifetime.as_secs() / 60).max(1);
     respond::with_status(
         StatusCode::CREATED,
-        &types::BuildUploadUrl {
-            upload_url: shared.uploads.url(&shared.base_url, &id, expires).into(),
+        &built!(BuildUploadUrl {
+            upload_url: playflow::raw::Secret::from(shared.uploads.url(
+                &shared.base_url,
+                &id,
+                expires
+            )),
             build_id: id,
             name,
             message: format!("Upload URL created; PUT your ZIP to it within {minutes} minutes"),
-        },
+        }),
     )
 }
 
@@ -152,12 +156,12 @@ pub(crate) async fn create_from_image(
         };
         build.process(now, delta(world.timing.build_delay), true, steps);
         world.builds.push(build);
-        respond::ok(&types::BuildActionResponse {
+        respond::ok(&built!(BuildActionResponse {
             build_id: id,
             message: "Image build registered; processing started, poll the build for its status"
                 .to_owned(),
             status: "accepted".to_owned(),
-        })
+        }))
     })
 }
 
@@ -183,10 +187,10 @@ pub(crate) async fn delete(State(shared): State<Arc<Shared>>, call: Call) -> Api
     if let Some(path) = archive {
         let _ = tokio::fs::remove_file(path).await;
     }
-    respond::ok(&types::DeleteBuildResponse {
+    respond::ok(&built!(DeleteBuildResponse {
         message: "Build removed".to_owned(),
         status: "success".to_owned(),
-    })
+    }))
 }
 
 /// `processBuild`: processing starts by itself after the upload, so this mostly confirms it.
@@ -206,11 +210,11 @@ pub(crate) async fn process(State(shared): State<Arc<Shared>>, call: Call) -> Ap
                 )
             }));
         }
-        respond::ok(&types::BuildActionResponse {
+        respond::ok(&built!(BuildActionResponse {
             build_id: id.to_owned(),
             message: "Processing started; poll the build for its status".to_owned(),
             status: "accepted".to_owned(),
-        })
+        }))
     })
 }
 

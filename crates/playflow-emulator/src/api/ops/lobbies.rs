@@ -238,9 +238,9 @@ pub(crate) async fn leave(State(shared): State<Arc<Shared>>, call: Call) -> ApiR
         let index = my_lobby(world, &view.name, &player, now)?;
         let id = world.lobbies[index].id.clone();
         if lobbies::remove_member(world, &id, &player, now) {
-            return respond::ok(&types::LobbyDeletedStatus {
+            return respond::ok(&built!(LobbyDeletedStatus {
                 status: types::LobbyDeletedStatusStatus::LobbyDeleted,
-            });
+            }));
         }
         let index = world
             .lobbies

@@ -59,14 +59,14 @@ pub(crate) fn entry(line: &LogLine, region: &str, with_server_name: bool) -> typ
         .server_name
         .as_deref()
         .filter(|_| with_server_name);
-    types::LogEntry {
+    built!(LogEntry {
         instance: line.labels.machine.as_deref().map(str::to_owned),
         level: Some(line.level.to_owned()),
         message: Some(line.message.clone()),
         region: Some(region.to_owned()),
         server_name: server_name.map(str::to_owned),
         timestamp: Some(iso(line.at)),
-    }
+    })
 }
 
 #[cfg(test)]

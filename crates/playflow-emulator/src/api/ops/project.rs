@@ -183,10 +183,10 @@ pub(crate) async fn logs(State(shared): State<Arc<Shared>>, call: Call) -> ApiRe
                 entry(line, &server.region, true)
             })
             .collect();
-        let body = types::ProjectLogs {
+        let body = built!(ProjectLogs {
             logs: entries,
             next_token: next.map(iso),
-        };
+        });
         let value = wire::with_nulls(wire::value(&body)?, &["next_token"]);
         let value = match value {
             Value::Object(mut map) => {

@@ -138,9 +138,9 @@ pub(crate) async fn stop(State(shared): State<Arc<Shared>>, call: Call) -> ApiRe
         let index = server_index(world, id)?;
         let World { servers, ports, .. } = world;
         servers[index].stop(now, &reason, ports);
-        respond::ok(&types::StopServerResponse {
+        respond::ok(&built!(StopServerResponse {
             status: "Server stopped successfully".to_owned(),
-        })
+        }))
     })
 }
 
@@ -257,12 +257,12 @@ pub(crate) async fn logs(State(shared): State<Arc<Shared>>, call: Call) -> ApiRe
             .iter()
             .map(|line| entry(line, &server.region, false))
             .collect();
-        respond::ok(&types::ServerLogs {
+        respond::ok(&built!(ServerLogs {
             instance_id: server.id.clone(),
             logs: entries,
             machine_id: server.machine_id.clone(),
             next_token: next.map(iso),
-        })
+        }))
     })
 }
 

@@ -120,11 +120,11 @@ pub(crate) fn queue_stats(
     } else {
         (waited / queued.len() as f64 * 10.0).round() / 10.0
     };
-    types::QueueStats {
+    built!(QueueStats {
         avg_wait_seconds: Some(average),
         lobbies_in_queue: Some(queued.len() as f64),
         players_searching: Some(players as f64),
-    }
+    })
 }
 
 /// A lobby's `matchmaking` block.
@@ -134,18 +134,18 @@ pub(crate) fn wire(
     search: &Matchmaking,
     now: DateTime<Utc>,
 ) -> types::LobbyMatchmaking {
-    types::LobbyMatchmaking {
+    built!(LobbyMatchmaking {
         confirmation: search
             .confirmation
             .as_ref()
-            .map(|confirmation| types::MatchConfirmation {
+            .map(|confirmation| built!(MatchConfirmation {
                 confirmed: Some(confirmation.confirmed),
                 deadline: Some(iso(confirmation.deadline)),
-            }),
+            })),
         mode: Some(search.mode.clone()),
         queue_stats: Some(queue_stats(world, &lobby.config, &search.mode, now)),
         started_at: Some(iso(search.started_at)),
-    }
+    })
 }
 
 /// Applies queue timeouts and confirmation deadlines, then pairs what is queued.

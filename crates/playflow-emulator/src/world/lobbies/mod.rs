@@ -8,7 +8,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use playflow::raw::enums::{LobbyStatus, ServerStatus};
-use playflow::raw::types;
 use serde_json::{Map, Value};
 
 use super::World;
@@ -160,7 +159,7 @@ pub(crate) fn invite_code(world: &World, view: &ConfigView) -> String {
 
 /// The lobby as the API and its event stream show it.
 pub(crate) fn wire(world: &World, lobby: &LobbyRecord, now: DateTime<Utc>) -> Value {
-    let body = types::Lobby {
+    let body = built!(Lobby {
         allow_late_join: Some(lobby.allow_late_join),
         code: Some(lobby.code.clone()),
         config: lobby.config.clone(),
@@ -179,18 +178,18 @@ pub(crate) fn wire(world: &World, lobby: &LobbyRecord, now: DateTime<Utc>) -> Va
         players: lobby
             .players
             .iter()
-            .map(|member| types::LobbyPlayer {
+            .map(|member| built!(LobbyPlayer {
                 id: member.id.clone(),
                 is_host: member.id == lobby.host,
                 state: member.state.clone(),
-            })
-            .collect(),
+            }))
+            .collect::<Vec<_>>(),
         region: Some(lobby.region.clone()),
         server: None,
         settings: lobby.settings.clone(),
         status: lobby.status.clone(),
         updated_at: Some(iso(lobby.updated_at)),
-    };
+    });
     let mut value = wire::value(&body).unwrap_or(Value::Null);
     if let Value::Object(map) = &mut value {
         let server = lobby

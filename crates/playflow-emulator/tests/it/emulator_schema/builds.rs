@@ -1,23 +1,20 @@
 //! Builds: upload URLs, uploads, processing, failures, image builds, deletion.
 
+use playflow::raw::operations as ops;
 use std::time::Duration;
 
-use reqwest::Method;
 use serde_json::json;
 
 use super::harness::{Tour, call, put_archive};
 use crate::support::{server_zip, zip_of};
 
 pub(crate) async fn builds(t: &mut Tour) {
-    use Method as M;
-
     // --- Builds.
     let upload = t
         .expect(
             201,
             call(
-                "createBuildUploadUrl",
-                M::POST,
+                ops::CREATE_BUILD_UPLOAD_URL,
                 "/api/v3/builds/upload-url?name=default",
             ),
         )
@@ -26,22 +23,20 @@ pub(crate) async fn builds(t: &mut Tour) {
     t.expect(
         422,
         call(
-            "createBuildUploadUrl",
-            M::POST,
+            ops::CREATE_BUILD_UPLOAD_URL,
             "/api/v3/builds/upload-url?name=",
         ),
     )
     .await;
     t.expect(
         200,
-        call("getBuild", M::GET, format!("/api/v3/builds/{build_id}")),
+        call(ops::GET_BUILD, format!("/api/v3/builds/{build_id}")),
     )
     .await;
     t.expect(
         409,
         call(
-            "processBuild",
-            M::POST,
+            ops::PROCESS_BUILD,
             format!("/api/v3/builds/{build_id}/process"),
         ),
     )
@@ -55,22 +50,20 @@ pub(crate) async fn builds(t: &mut Tour) {
     t.expect(
         200,
         call(
-            "processBuild",
-            M::POST,
+            ops::PROCESS_BUILD,
             format!("/api/v3/builds/{build_id}/process?name=default"),
         ),
     )
     .await;
     t.expect(
         200,
-        call("getBuild", M::GET, format!("/api/v3/builds/{build_id}")),
+        call(ops::GET_BUILD, format!("/api/v3/builds/{build_id}")),
     )
     .await;
     t.expect(
         200,
         call(
-            "getBuildLogs",
-            M::GET,
+            ops::GET_BUILD_LOGS,
             format!("/api/v3/builds/{build_id}/logs"),
         ),
     )
@@ -78,22 +71,18 @@ pub(crate) async fn builds(t: &mut Tour) {
     t.expect(
         422,
         call(
-            "getBuildLogs",
-            M::GET,
+            ops::GET_BUILD_LOGS,
             format!("/api/v3/builds/{build_id}/logs?limit=1000"),
         ),
     )
     .await;
-    t.expect(
-        404,
-        call("getBuildLogs", M::GET, "/api/v3/builds/nope/logs"),
-    )
-    .await;
+    t.expect(404, call(ops::GET_BUILD_LOGS, "/api/v3/builds/nope/logs"))
+        .await;
     t.emu.advance(Duration::from_secs(120));
     let ready = t
         .expect(
             200,
-            call("getBuild", M::GET, format!("/api/v3/builds/{build_id}")),
+            call(ops::GET_BUILD, format!("/api/v3/builds/{build_id}")),
         )
         .await;
     assert_eq!(ready["status"], "ready");
@@ -101,8 +90,7 @@ pub(crate) async fn builds(t: &mut Tour) {
         .expect(
             201,
             call(
-                "createBuildUploadUrl",
-                M::POST,
+                ops::CREATE_BUILD_UPLOAD_URL,
                 "/api/v3/builds/upload-url?name=broken&executable_path=game.exe",
             ),
         )
@@ -118,26 +106,24 @@ pub(crate) async fn builds(t: &mut Tour) {
     let failed = t
         .expect(
             200,
-            call("getBuild", M::GET, format!("/api/v3/builds/{failed_id}")),
+            call(ops::GET_BUILD, format!("/api/v3/builds/{failed_id}")),
         )
         .await;
     assert_eq!(failed["status"], "failed");
     t.expect(
         200,
         call(
-            "getBuildLogs",
-            M::GET,
+            ops::GET_BUILD_LOGS,
             format!("/api/v3/builds/{failed_id}/logs?limit=2&offset=1"),
         ),
     )
     .await;
-    let image = t.expect(200, call("createBuildFromDockerImage", M::POST, "/api/v3/builds/docker-image")
+    let image = t.expect(200, call(ops::CREATE_BUILD_FROM_DOCKER_IMAGE, "/api/v3/builds/docker-image")
         .json(json!({"image_url": "ghcr.io/acme/arena:2", "name": "beta", "registry_credentials": {"username": "u", "password": "p"}}))).await;
     t.expect(
         422,
         call(
-            "createBuildFromDockerImage",
-            M::POST,
+            ops::CREATE_BUILD_FROM_DOCKER_IMAGE,
             "/api/v3/builds/docker-image",
         )
         .json(json!({"name": "x"})),
@@ -146,61 +132,51 @@ pub(crate) async fn builds(t: &mut Tour) {
     t.expect(
         422,
         call(
-            "createBuildFromDockerImage",
-            M::POST,
+            ops::CREATE_BUILD_FROM_DOCKER_IMAGE,
             "/api/v3/builds/docker-image",
         )
         .json(json!({"image_url": ""})),
     )
     .await;
-    t.expect(200, call("listBuilds", M::GET, "/api/v3/builds"))
+    t.expect(200, call(ops::LIST_BUILDS, "/api/v3/builds"))
         .await;
     t.expect(
         200,
         call(
-            "listBuilds",
-            M::GET,
+            ops::LIST_BUILDS,
             "/api/v3/builds?name=beta&limit=1&offset=0",
         ),
     )
     .await;
-    t.expect(422, call("listBuilds", M::GET, "/api/v3/builds?limit=0"))
+    t.expect(422, call(ops::LIST_BUILDS, "/api/v3/builds?limit=0"))
         .await;
-    t.expect(422, call("listBuilds", M::GET, "/api/v3/builds?offset=-1"))
+    t.expect(422, call(ops::LIST_BUILDS, "/api/v3/builds?offset=-1"))
         .await;
     let image_id = image["build_id"].as_str().unwrap().to_owned();
     t.expect(
         200,
-        call(
-            "deleteBuild",
-            M::DELETE,
-            format!("/api/v3/builds/{image_id}"),
-        ),
+        call(ops::DELETE_BUILD, format!("/api/v3/builds/{image_id}")),
     )
     .await;
     let deleted = t
         .expect(
             200,
-            call("getBuild", M::GET, format!("/api/v3/builds/{image_id}")),
+            call(ops::GET_BUILD, format!("/api/v3/builds/{image_id}")),
         )
         .await;
     assert_eq!(deleted["status"], "deleted");
     t.expect(
         409,
         call(
-            "processBuild",
-            M::POST,
+            ops::PROCESS_BUILD,
             format!("/api/v3/builds/{image_id}/process"),
         ),
     )
     .await;
-    t.expect(404, call("deleteBuild", M::DELETE, "/api/v3/builds/nope"))
+    t.expect(404, call(ops::DELETE_BUILD, "/api/v3/builds/nope"))
         .await;
-    t.expect(404, call("getBuild", M::GET, "/api/v3/builds/nope"))
+    t.expect(404, call(ops::GET_BUILD, "/api/v3/builds/nope"))
         .await;
-    t.expect(
-        404,
-        call("processBuild", M::POST, "/api/v3/builds/nope/process"),
-    )
-    .await;
+    t.expect(404, call(ops::PROCESS_BUILD, "/api/v3/builds/nope/process"))
+        .await;
 }

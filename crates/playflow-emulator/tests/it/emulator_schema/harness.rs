@@ -2,6 +2,7 @@
 //! each call, checks its body against the schema for its operation and status, and remembers
 //! what it saw.
 
+use playflow::raw::operations as ops;
 use std::collections::{BTreeMap, BTreeSet};
 
 use jsonschema::{Draft, Registry, Validator};
@@ -142,10 +143,11 @@ pub(crate) struct Call<'a> {
     body: Option<Value>,
 }
 
-pub(crate) fn call<'a>(op: &'a str, method: Method, path: impl Into<String>) -> Call<'a> {
+/// A call of `op` (a generated constant: its method comes with it) to the concrete `path`.
+pub(crate) fn call<'a>(op: ops::Operation, path: impl Into<String>) -> Call<'a> {
     Call {
-        op,
-        method,
+        op: op.operation_id,
+        method: op.method.parse().expect("an HTTP method"),
         path: path.into(),
         key: Key::Server,
         player: None,
@@ -244,7 +246,7 @@ impl Tour {
     }
 
     pub(crate) fn check_event(&mut self, name: &str, data: &str) {
-        let Some(validator) = self.schemas.operations["subscribeLobbyEvents"]
+        let Some(validator) = self.schemas.operations[ops::SUBSCRIBE_LOBBY_EVENTS.operation_id]
             .events
             .get(name)
         else {
@@ -290,18 +292,21 @@ pub(crate) fn declared<'s>(
         .map(Option::as_ref)
 }
 
-/// Every operation as (operationId, method, path with placeholders filled in).
-pub(crate) fn every_operation() -> Vec<(String, Method, String)> {
+/// Every operation of the spec as (its generated constant, path with placeholders filled in).
+/// An operation of the spec without a constant, or with another method, is a failure.
+pub(crate) fn every_operation() -> Vec<(ops::Operation, String)> {
     let spec: Value = serde_json::from_str(SPEC).unwrap();
     let mut all = Vec::new();
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             let concrete = path.replace("{config}", "default").replace(['{', '}'], "");
-            all.push((
-                op["operationId"].as_str().unwrap().to_owned(),
-                method.to_uppercase().parse().unwrap(),
-                concrete,
-            ));
+            let id = op["operationId"].as_str().unwrap();
+            let constant = *ops::OPERATIONS
+                .iter()
+                .find(|known| known.operation_id == id)
+                .unwrap_or_else(|| panic!("{id} has no generated constant"));
+            assert!(constant.method.eq_ignore_ascii_case(method), "{id}");
+            all.push((constant, concrete));
         }
     }
     all

@@ -1,22 +1,20 @@
 //! Lobbies: player operations, the event stream, games, matchmaking and confirmation.
 
+use playflow::raw::operations as ops;
 use std::time::Duration;
 
 use futures::StreamExt;
 use playflow_emulator::{Emulator, LobbyServerLayout};
-use reqwest::Method;
 use serde_json::json;
 
 use super::harness::{Key, Tour, call};
 
 pub(crate) async fn lobbies(t: &mut Tour) {
-    use Method as M;
-
     // --- Lobbies.
     let lobby = t
         .expect(
             200,
-            call("createLobby", M::POST, "/api/v3/lobbies/default")
+            call(ops::CREATE_LOBBY, "/api/v3/lobbies/default")
                 .key(Key::Client)
                 .player("alice")
                 .json(json!({
@@ -29,21 +27,21 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     let code = lobby["code"].as_str().unwrap().to_owned();
     t.expect(
         409,
-        call("createLobby", M::POST, "/api/v3/lobbies/default")
+        call(ops::CREATE_LOBBY, "/api/v3/lobbies/default")
             .player("alice")
             .json(json!({"name": "again"})),
     )
     .await;
     t.expect(
         422,
-        call("createLobby", M::POST, "/api/v3/lobbies/default")
+        call(ops::CREATE_LOBBY, "/api/v3/lobbies/default")
             .player("zoe")
             .json(json!({"maxPlayers": 0})),
     )
     .await;
     t.expect(
         422,
-        call("createLobby", M::POST, "/api/v3/lobbies/default").json(json!({"name": "no player"})),
+        call(ops::CREATE_LOBBY, "/api/v3/lobbies/default").json(json!({"name": "no player"})),
     )
     .await;
 
@@ -51,8 +49,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     let events_response = t
         .request(
             &call(
-                "subscribeLobbyEvents",
-                M::GET,
+                ops::SUBSCRIBE_LOBBY_EVENTS,
                 "/api/v3/lobbies/default/me/events",
             )
             .key(Key::Client)
@@ -64,15 +61,14 @@ pub(crate) async fn lobbies(t: &mut Tour) {
         .unwrap();
     assert_eq!(events_response.status(), 200);
     t.seen
-        .entry("subscribeLobbyEvents".into())
+        .entry(ops::SUBSCRIBE_LOBBY_EVENTS.operation_id.into())
         .or_default()
         .insert(200);
     let mut stream = eventsource_stream::Eventsource::eventsource(events_response.bytes_stream());
     t.expect(
         404,
         call(
-            "subscribeLobbyEvents",
-            M::GET,
+            ops::SUBSCRIBE_LOBBY_EVENTS,
             "/api/v3/lobbies/default/me/events",
         )
         .player("nobody"),
@@ -81,7 +77,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
 
     t.expect(
         200,
-        call("joinLobby", M::POST, "/api/v3/lobbies/default/join")
+        call(ops::JOIN_LOBBY, "/api/v3/lobbies/default/join")
             .key(Key::Client)
             .player("bob")
             .json(json!({"code": code, "state": {"team": "red"}})),
@@ -89,35 +85,35 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     .await;
     t.expect(
         200,
-        call("joinLobby", M::POST, "/api/v3/lobbies/default/join")
+        call(ops::JOIN_LOBBY, "/api/v3/lobbies/default/join")
             .player("carol")
             .json(json!({"lobbyId": lobby_id})),
     )
     .await;
     t.expect(
         400,
-        call("joinLobby", M::POST, "/api/v3/lobbies/default/join")
+        call(ops::JOIN_LOBBY, "/api/v3/lobbies/default/join")
             .player("dave")
             .json(json!({"lobbyId": lobby_id})),
     )
     .await;
     t.expect(
         409,
-        call("joinLobby", M::POST, "/api/v3/lobbies/default/join")
+        call(ops::JOIN_LOBBY, "/api/v3/lobbies/default/join")
             .player("bob")
             .json(json!({"lobbyId": lobby_id})),
     )
     .await;
     t.expect(
         404,
-        call("joinLobby", M::POST, "/api/v3/lobbies/default/join")
+        call(ops::JOIN_LOBBY, "/api/v3/lobbies/default/join")
             .player("erin")
             .json(json!({"code": "NOPE00"})),
     )
     .await;
     t.expect(
         422,
-        call("joinLobby", M::POST, "/api/v3/lobbies/default/join")
+        call(ops::JOIN_LOBBY, "/api/v3/lobbies/default/join")
             .player("erin")
             .json(json!({"code": code, "lobbyId": lobby_id})),
     )
@@ -125,8 +121,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     t.expect(
         200,
         call(
-            "browseLobbies",
-            M::GET,
+            ops::BROWSE_LOBBIES,
             "/api/v3/lobbies/default?region=eu-west&status=waiting&limit=10&offset=0",
         )
         .key(Key::Client),
@@ -134,53 +129,44 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     .await;
     t.expect(
         200,
-        call("browseLobbies", M::GET, "/api/v3/lobbies/unknown-config"),
+        call(ops::BROWSE_LOBBIES, "/api/v3/lobbies/unknown-config"),
     )
     .await;
     t.expect(
         422,
-        call("browseLobbies", M::GET, "/api/v3/lobbies/default?limit=500"),
+        call(ops::BROWSE_LOBBIES, "/api/v3/lobbies/default?limit=500"),
     )
     .await;
     t.expect(
         200,
-        call("getMyLobby", M::GET, "/api/v3/lobbies/default/me")
+        call(ops::GET_MY_LOBBY, "/api/v3/lobbies/default/me")
             .key(Key::Client)
             .player("bob"),
     )
     .await;
     t.expect(
         404,
-        call("getMyLobby", M::GET, "/api/v3/lobbies/default/me").player("nobody"),
+        call(ops::GET_MY_LOBBY, "/api/v3/lobbies/default/me").player("nobody"),
     )
     .await;
     t.expect(
         200,
-        call(
-            "updateMyPlayerState",
-            M::PATCH,
-            "/api/v3/lobbies/default/me",
-        )
-        .player("bob")
-        .json(json!({"state": {"ready": true}})),
+        call(ops::UPDATE_MY_PLAYER_STATE, "/api/v3/lobbies/default/me")
+            .player("bob")
+            .json(json!({"state": {"ready": true}})),
     )
     .await;
     t.expect(
         422,
-        call(
-            "updateMyPlayerState",
-            M::PATCH,
-            "/api/v3/lobbies/default/me",
-        )
-        .player("bob")
-        .json(json!({"ready": true})),
+        call(ops::UPDATE_MY_PLAYER_STATE, "/api/v3/lobbies/default/me")
+            .player("bob")
+            .json(json!({"ready": true})),
     )
     .await;
     t.expect(
         200,
         call(
-            "updateLobbySettings",
-            M::PATCH,
+            ops::UPDATE_LOBBY_SETTINGS,
             "/api/v3/lobbies/default/me/settings",
         )
         .player("alice")
@@ -190,8 +176,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     t.expect(
         403,
         call(
-            "updateLobbySettings",
-            M::PATCH,
+            ops::UPDATE_LOBBY_SETTINGS,
             "/api/v3/lobbies/default/me/settings",
         )
         .player("bob")
@@ -201,8 +186,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     t.expect(
         422,
         call(
-            "updateLobbySettings",
-            M::PATCH,
+            ops::UPDATE_LOBBY_SETTINGS,
             "/api/v3/lobbies/default/me/settings",
         )
         .player("alice")
@@ -211,72 +195,49 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     .await;
     t.expect(
         200,
-        call(
-            "kickPlayer",
-            M::DELETE,
-            "/api/v3/lobbies/default/me/players/carol",
-        )
-        .key(Key::Client)
-        .player("alice"),
+        call(ops::KICK_PLAYER, "/api/v3/lobbies/default/me/players/carol")
+            .key(Key::Client)
+            .player("alice"),
     )
     .await;
     t.expect(
         404,
-        call(
-            "kickPlayer",
-            M::DELETE,
-            "/api/v3/lobbies/default/me/players/carol",
-        )
-        .player("alice"),
+        call(ops::KICK_PLAYER, "/api/v3/lobbies/default/me/players/carol").player("alice"),
     )
     .await;
     t.expect(
         403,
-        call(
-            "kickPlayer",
-            M::DELETE,
-            "/api/v3/lobbies/default/me/players/alice",
-        )
-        .player("bob"),
+        call(ops::KICK_PLAYER, "/api/v3/lobbies/default/me/players/alice").player("bob"),
     )
     .await;
     t.expect(
         200,
-        call(
-            "sendHeartbeat",
-            M::POST,
-            "/api/v3/lobbies/default/me/heartbeat",
-        )
-        .key(Key::Client)
-        .player("bob"),
+        call(ops::SEND_HEARTBEAT, "/api/v3/lobbies/default/me/heartbeat")
+            .key(Key::Client)
+            .player("bob"),
     )
     .await;
     t.expect(
         404,
-        call(
-            "sendHeartbeat",
-            M::POST,
-            "/api/v3/lobbies/default/me/heartbeat",
-        )
-        .player("carol"),
+        call(ops::SEND_HEARTBEAT, "/api/v3/lobbies/default/me/heartbeat").player("carol"),
     )
     .await;
 
     t.expect(
         403,
-        call("startGame", M::POST, "/api/v3/lobbies/default/me/start").player("bob"),
+        call(ops::START_GAME, "/api/v3/lobbies/default/me/start").player("bob"),
     )
     .await;
     t.expect(
         200,
-        call("startGame", M::POST, "/api/v3/lobbies/default/me/start")
+        call(ops::START_GAME, "/api/v3/lobbies/default/me/start")
             .key(Key::Client)
             .player("alice"),
     )
     .await;
     t.expect(
         409,
-        call("startGame", M::POST, "/api/v3/lobbies/default/me/start").player("alice"),
+        call(ops::START_GAME, "/api/v3/lobbies/default/me/start").player("alice"),
     )
     .await;
     t.emu.advance(Duration::from_secs(15));
@@ -284,8 +245,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
         .expect(
             200,
             call(
-                "getLobby",
-                M::GET,
+                ops::GET_LOBBY,
                 format!("/api/v3/lobbies/default/{lobby_id}"),
             ),
         )
@@ -293,22 +253,21 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     assert_eq!(in_game["status"], "in_game");
     t.expect(
         200,
-        call("endMatch", M::POST, "/api/v3/lobbies/default/me/end-match")
+        call(ops::END_MATCH, "/api/v3/lobbies/default/me/end-match")
             .key(Key::Client)
             .player("alice"),
     )
     .await;
     t.expect(
         409,
-        call("endMatch", M::POST, "/api/v3/lobbies/default/me/end-match").player("alice"),
+        call(ops::END_MATCH, "/api/v3/lobbies/default/me/end-match").player("alice"),
     )
     .await;
 
     t.expect(
         422,
         call(
-            "startMatchmaking",
-            M::POST,
+            ops::START_MATCHMAKING,
             "/api/v3/lobbies/default/me/matchmaking",
         )
         .player("alice")
@@ -318,8 +277,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     t.expect(
         400,
         call(
-            "startMatchmaking",
-            M::POST,
+            ops::START_MATCHMAKING,
             "/api/v3/lobbies/default/me/matchmaking",
         )
         .player("alice")
@@ -329,8 +287,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     t.expect(
         400,
         call(
-            "startMatchmaking",
-            M::POST,
+            ops::START_MATCHMAKING,
             "/api/v3/lobbies/default/me/matchmaking",
         )
         .player("alice")
@@ -339,7 +296,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     .await;
     t.expect(
         200,
-        call("leaveLobby", M::DELETE, "/api/v3/lobbies/default/me")
+        call(ops::LEAVE_LOBBY, "/api/v3/lobbies/default/me")
             .key(Key::Client)
             .player("bob"),
     )
@@ -347,8 +304,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     t.expect(
         200,
         call(
-            "startMatchmaking",
-            M::POST,
+            ops::START_MATCHMAKING,
             "/api/v3/lobbies/default/me/matchmaking",
         )
         .key(Key::Client)
@@ -359,8 +315,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     t.expect(
         409,
         call(
-            "startMatchmaking",
-            M::POST,
+            ops::START_MATCHMAKING,
             "/api/v3/lobbies/default/me/matchmaking",
         )
         .player("alice")
@@ -370,8 +325,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     t.expect(
         409,
         call(
-            "confirmMatch",
-            M::POST,
+            ops::CONFIRM_MATCH,
             "/api/v3/lobbies/default/me/confirm-match",
         )
         .player("alice"),
@@ -381,8 +335,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     t.expect(
         200,
         call(
-            "cancelMatchmaking",
-            M::DELETE,
+            ops::CANCEL_MATCHMAKING,
             "/api/v3/lobbies/default/me/matchmaking",
         )
         .key(Key::Client)
@@ -392,8 +345,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     t.expect(
         409,
         call(
-            "cancelMatchmaking",
-            M::DELETE,
+            ops::CANCEL_MATCHMAKING,
             "/api/v3/lobbies/default/me/matchmaking",
         )
         .player("alice"),
@@ -402,22 +354,17 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     t.expect(
         200,
         call(
-            "getLobby",
-            M::GET,
+            ops::GET_LOBBY,
             format!("/api/v3/lobbies/default/{lobby_id}"),
         ),
     )
     .await;
-    t.expect(
-        404,
-        call("getLobby", M::GET, "/api/v3/lobbies/default/nope"),
-    )
-    .await;
+    t.expect(404, call(ops::GET_LOBBY, "/api/v3/lobbies/default/nope"))
+        .await;
     t.expect(
         200,
         call(
-            "deleteLobby",
-            M::DELETE,
+            ops::DELETE_LOBBY,
             format!("/api/v3/lobbies/default/{lobby_id}"),
         ),
     )
@@ -425,8 +372,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     t.expect(
         404,
         call(
-            "deleteLobby",
-            M::DELETE,
+            ops::DELETE_LOBBY,
             format!("/api/v3/lobbies/default/{lobby_id}"),
         ),
     )
@@ -456,7 +402,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     for player in ["ann", "ben"] {
         t.expect(
             200,
-            call("createLobby", M::POST, "/api/v3/lobbies/ranked")
+            call(ops::CREATE_LOBBY, "/api/v3/lobbies/ranked")
                 .player(player)
                 .json(json!({"name": player, "allowLateJoin": true})),
         )
@@ -464,8 +410,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
         t.expect(
             200,
             call(
-                "startMatchmaking",
-                M::POST,
+                ops::START_MATCHMAKING,
                 "/api/v3/lobbies/ranked/me/matchmaking",
             )
             .player(player)
@@ -477,15 +422,14 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     let found = t
         .expect(
             200,
-            call("getMyLobby", M::GET, "/api/v3/lobbies/ranked/me").player("ben"),
+            call(ops::GET_MY_LOBBY, "/api/v3/lobbies/ranked/me").player("ben"),
         )
         .await;
     assert_eq!(found["status"], "match_found");
     t.expect(
         409,
         call(
-            "cancelMatchmaking",
-            M::DELETE,
+            ops::CANCEL_MATCHMAKING,
             "/api/v3/lobbies/ranked/me/matchmaking",
         )
         .player("ben"),
@@ -494,8 +438,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     t.expect(
         200,
         call(
-            "confirmMatch",
-            M::POST,
+            ops::CONFIRM_MATCH,
             "/api/v3/lobbies/ranked/me/confirm-match",
         )
         .key(Key::Client)
@@ -505,8 +448,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     t.expect(
         200,
         call(
-            "declineMatch",
-            M::DELETE,
+            ops::DECLINE_MATCH,
             "/api/v3/lobbies/ranked/me/confirm-match",
         )
         .key(Key::Client)
@@ -516,8 +458,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     t.expect(
         409,
         call(
-            "declineMatch",
-            M::DELETE,
+            ops::DECLINE_MATCH,
             "/api/v3/lobbies/ranked/me/confirm-match",
         )
         .player("ben"),
@@ -527,8 +468,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
         t.expect(
             200,
             call(
-                "startMatchmaking",
-                M::POST,
+                ops::START_MATCHMAKING,
                 "/api/v3/lobbies/ranked/me/matchmaking",
             )
             .player(player)
@@ -541,8 +481,7 @@ pub(crate) async fn lobbies(t: &mut Tour) {
         t.expect(
             200,
             call(
-                "confirmMatch",
-                M::POST,
+                ops::CONFIRM_MATCH,
                 "/api/v3/lobbies/ranked/me/confirm-match",
             )
             .player(player),
@@ -553,13 +492,13 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     let matched = t
         .expect(
             200,
-            call("getMyLobby", M::GET, "/api/v3/lobbies/ranked/me").player("ann"),
+            call(ops::GET_MY_LOBBY, "/api/v3/lobbies/ranked/me").player("ann"),
         )
         .await;
     assert_eq!(matched["status"], "in_game");
     t.expect(
         200,
-        call("joinLobby", M::POST, "/api/v3/lobbies/ranked/join")
+        call(ops::JOIN_LOBBY, "/api/v3/lobbies/ranked/join")
             .player("late")
             .json(json!({"lobbyId": matched["id"]})),
     )
@@ -567,30 +506,30 @@ pub(crate) async fn lobbies(t: &mut Tour) {
     let remaining = t
         .expect(
             200,
-            call("leaveLobby", M::DELETE, "/api/v3/lobbies/ranked/me").player("ann"),
+            call(ops::LEAVE_LOBBY, "/api/v3/lobbies/ranked/me").player("ann"),
         )
         .await;
     assert_eq!(remaining["host"], "late");
     let gone = t
         .expect(
             200,
-            call("leaveLobby", M::DELETE, "/api/v3/lobbies/ranked/me").player("late"),
+            call(ops::LEAVE_LOBBY, "/api/v3/lobbies/ranked/me").player("late"),
         )
         .await;
     assert_eq!(gone, json!({"status": "lobby_deleted"}));
     t.expect(
         404,
-        call("leaveLobby", M::DELETE, "/api/v3/lobbies/ranked/me").player("late"),
+        call(ops::LEAVE_LOBBY, "/api/v3/lobbies/ranked/me").player("late"),
     )
     .await;
     t.expect(
         404,
-        call("endMatch", M::POST, "/api/v3/lobbies/ranked/me/end-match").player("late"),
+        call(ops::END_MATCH, "/api/v3/lobbies/ranked/me/end-match").player("late"),
     )
     .await;
     t.expect(
         404,
-        call("updateMyPlayerState", M::PATCH, "/api/v3/lobbies/ranked/me")
+        call(ops::UPDATE_MY_PLAYER_STATE, "/api/v3/lobbies/ranked/me")
             .player("late")
             .json(json!({"state": {}})),
     )
@@ -599,7 +538,6 @@ pub(crate) async fn lobbies(t: &mut Tour) {
 
 /// The same lobby bodies with the full server layout in `server`, on an emulator set up so.
 pub(crate) async fn full_server_layout(t: &mut Tour) {
-    use Method as M;
     let full = Emulator::builder()
         .time_scale(1000.0)
         .rate_limits(100_000, 100_000)
@@ -612,8 +550,7 @@ pub(crate) async fn full_server_layout(t: &mut Tour) {
     t.expect(
         200,
         call(
-            "createBuildFromDockerImage",
-            M::POST,
+            ops::CREATE_BUILD_FROM_DOCKER_IMAGE,
             "/api/v3/builds/docker-image",
         )
         .json(image),
@@ -622,7 +559,7 @@ pub(crate) async fn full_server_layout(t: &mut Tour) {
     t.emu.advance(Duration::from_secs(120));
     t.expect(
         200,
-        call("createLobby", M::POST, "/api/v3/lobbies/default")
+        call(ops::CREATE_LOBBY, "/api/v3/lobbies/default")
             .player("host")
             .json(json!({"name": "full layout"})),
     )
@@ -630,7 +567,7 @@ pub(crate) async fn full_server_layout(t: &mut Tour) {
     let starting = t
         .expect(
             200,
-            call("startGame", M::POST, "/api/v3/lobbies/default/me/start").player("host"),
+            call(ops::START_GAME, "/api/v3/lobbies/default/me/start").player("host"),
         )
         .await;
     assert!(starting["server"]["network_ports"].is_array(), "{starting}");
@@ -638,7 +575,7 @@ pub(crate) async fn full_server_layout(t: &mut Tour) {
     let playing = t
         .expect(
             200,
-            call("getMyLobby", M::GET, "/api/v3/lobbies/default/me").player("host"),
+            call(ops::GET_MY_LOBBY, "/api/v3/lobbies/default/me").player("host"),
         )
         .await;
     assert_eq!(playing["server"]["status"], "running");

@@ -1,17 +1,15 @@
 //! Project settings and their validation.
 
-use reqwest::Method;
+use playflow::raw::operations as ops;
 use serde_json::json;
 
 use super::harness::{Tour, call};
 
 pub(crate) async fn project(t: &mut Tour) {
-    use Method as M;
-
     // --- Project settings and logs.
     t.expect(
         200,
-        call("getProjectSettings", M::GET, "/api/v3/projects/settings"),
+        call(ops::GET_PROJECT_SETTINGS, "/api/v3/projects/settings"),
     )
     .await;
     let ranked = json!({
@@ -23,7 +21,7 @@ pub(crate) async fn project(t: &mut Tour) {
     let settings = t
         .expect(
             200,
-            call("getProjectSettings", M::GET, "/api/v3/projects/settings"),
+            call(ops::GET_PROJECT_SETTINGS, "/api/v3/projects/settings"),
         )
         .await;
     // Long lobby and queue timeouts: at 1000× speed the defaults pass in a blink.
@@ -33,12 +31,7 @@ pub(crate) async fn project(t: &mut Tour) {
     configs.push(ranked);
     t.expect(
         200,
-        call(
-            "updateProjectSettings",
-            M::POST,
-            "/api/v3/projects/settings",
-        )
-        .json(json!({
+        call(ops::UPDATE_PROJECT_SETTINGS, "/api/v3/projects/settings").json(json!({
             "lobby_configs": configs,
             "environment_variables": {"LOG_LEVEL": "debug"},
             "pool_config": {"enabled": true, "regions": {"us-east": {"small": 1}}},
@@ -48,31 +41,19 @@ pub(crate) async fn project(t: &mut Tour) {
     .await;
     t.expect(
         422,
-        call(
-            "updateProjectSettings",
-            M::POST,
-            "/api/v3/projects/settings",
-        )
-        .json(json!({"port_configs": [{"name": "game", "internal_port": 0}]})),
+        call(ops::UPDATE_PROJECT_SETTINGS, "/api/v3/projects/settings")
+            .json(json!({"port_configs": [{"name": "game", "internal_port": 0}]})),
     )
     .await;
     t.expect(
         422,
-        call(
-            "updateProjectSettings",
-            M::POST,
-            "/api/v3/projects/settings",
-        )
-        .json(json!({"pool_config": {"enabled": true, "regions": {"mars": {"small": 1}}}})),
+        call(ops::UPDATE_PROJECT_SETTINGS, "/api/v3/projects/settings")
+            .json(json!({"pool_config": {"enabled": true, "regions": {"mars": {"small": 1}}}})),
     )
     .await;
     t.expect(
         422,
-        call(
-            "updateProjectSettings",
-            M::POST,
-            "/api/v3/projects/settings",
-        ),
+        call(ops::UPDATE_PROJECT_SETTINGS, "/api/v3/projects/settings"),
     )
     .await;
 }

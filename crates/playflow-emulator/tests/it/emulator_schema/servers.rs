@@ -1,17 +1,15 @@
 //! Servers: start, list, logs, metrics, custom data, restart, stop, the pool; project logs.
 
+use playflow::raw::operations as ops;
 use std::time::Duration;
 
-use reqwest::Method;
 use serde_json::json;
 
 use super::harness::{Key, Tour, call};
 
 pub(crate) async fn servers(t: &mut Tour) {
-    use Method as M;
-
     // --- Servers.
-    let started = t.expect(201, call("startServer", M::POST, "/api/v3/servers/start").json(json!({
+    let started = t.expect(201, call(ops::START_SERVER, "/api/v3/servers/start").json(json!({
         "name": "tour-1", "region": "eu-west", "compute_size": "small", "ttl": 86400,
         "custom_data": {"mode": "tour"}, "match_id": "m-1", "environment_variables": {"A": "1"},
         "startup_args": "-map forest",
@@ -20,73 +18,68 @@ pub(crate) async fn servers(t: &mut Tour) {
     let id = started["instance_id"].as_str().unwrap().to_owned();
     t.expect(
         201,
-        call("startServer", M::POST, "/api/v3/servers/start")
+        call(ops::START_SERVER, "/api/v3/servers/start")
             .key(Key::Client)
             .json(json!({"name": "from-client", "region": "us-east"})),
     )
     .await;
     t.expect(
         422,
-        call("startServer", M::POST, "/api/v3/servers/start").json(json!({})),
+        call(ops::START_SERVER, "/api/v3/servers/start").json(json!({})),
     )
     .await;
     t.expect(
         422,
-        call("startServer", M::POST, "/api/v3/servers/start")
+        call(ops::START_SERVER, "/api/v3/servers/start")
             .json(json!({"name": "x", "region": "eu-west", "ttl": 10})),
     )
     .await;
     t.expect(
         422,
-        call("startServer", M::POST, "/api/v3/servers/start")
+        call(ops::START_SERVER, "/api/v3/servers/start")
             .json(json!({"name": "x", "region": "eu-west", "compute_size": "huge"})),
     )
     .await;
     t.expect(
         404,
-        call("startServer", M::POST, "/api/v3/servers/start")
+        call(ops::START_SERVER, "/api/v3/servers/start")
             .json(json!({"name": "x", "region": "eu-west", "version_tag": "missing"})),
     )
     .await;
-    t.expect(
-        200,
-        call("getServer", M::GET, format!("/api/v3/servers/{id}")),
-    )
-    .await;
+    t.expect(200, call(ops::GET_SERVER, format!("/api/v3/servers/{id}")))
+        .await;
     t.expect(
         200,
         call(
-            "listServers",
-            M::GET,
+            ops::LIST_SERVERS,
             "/api/v3/servers?include_launching=true&include_pool=true&limit=1",
         ),
     )
     .await;
-    t.expect(422, call("listServers", M::GET, "/api/v3/servers?limit=0"))
+    t.expect(422, call(ops::LIST_SERVERS, "/api/v3/servers?limit=0"))
         .await;
     t.expect(
         422,
-        call("listServers", M::GET, "/api/v3/servers?include_pool=maybe"),
+        call(ops::LIST_SERVERS, "/api/v3/servers?include_pool=maybe"),
     )
     .await;
     t.emu.advance(Duration::from_secs(15));
     let running = t
         .expect(
             200,
-            call("getServer", M::GET, format!("/api/v3/servers/{id}")).key(Key::Client),
+            call(ops::GET_SERVER, format!("/api/v3/servers/{id}")).key(Key::Client),
         )
         .await;
     assert_eq!(running["status"], "running");
     t.expect(
         200,
-        call("listServers", M::GET, "/api/v3/servers").key(Key::Client),
+        call(ops::LIST_SERVERS, "/api/v3/servers").key(Key::Client),
     )
     .await;
     t.expect(
         200,
         call(
-            "getServerLogs",
-            M::GET,
+            ops::GET_SERVER_LOGS,
             format!("/api/v3/servers/{id}/logs?limit=2"),
         ),
     )
@@ -94,8 +87,7 @@ pub(crate) async fn servers(t: &mut Tour) {
     t.expect(
         200,
         call(
-            "getServerLogs",
-            M::GET,
+            ops::GET_SERVER_LOGS,
             format!("/api/v3/servers/{id}/logs?start_time=-1h"),
         ),
     )
@@ -103,8 +95,7 @@ pub(crate) async fn servers(t: &mut Tour) {
     t.expect(
         422,
         call(
-            "getServerLogs",
-            M::GET,
+            ops::GET_SERVER_LOGS,
             format!("/api/v3/servers/{id}/logs?start_time=last-tuesday"),
         ),
     )
@@ -112,8 +103,7 @@ pub(crate) async fn servers(t: &mut Tour) {
     t.expect(
         422,
         call(
-            "getServerLogs",
-            M::GET,
+            ops::GET_SERVER_LOGS,
             format!("/api/v3/servers/{id}/logs?limit=5000"),
         ),
     )
@@ -122,8 +112,7 @@ pub(crate) async fn servers(t: &mut Tour) {
     t.expect(
         200,
         call(
-            "getServerMetrics",
-            M::GET,
+            ops::GET_SERVER_METRICS,
             format!("/api/v3/servers/{id}/metrics?period=5m&step=30s"),
         ),
     )
@@ -131,22 +120,20 @@ pub(crate) async fn servers(t: &mut Tour) {
     t.expect(
         422,
         call(
-            "getServerMetrics",
-            M::GET,
+            ops::GET_SERVER_METRICS,
             format!("/api/v3/servers/{id}/metrics?step=1s"),
         ),
     )
     .await;
     t.expect(
         404,
-        call("getServerMetrics", M::GET, "/api/v3/servers/nope/metrics"),
+        call(ops::GET_SERVER_METRICS, "/api/v3/servers/nope/metrics"),
     )
     .await;
     t.expect(
         200,
         call(
-            "updateServerCustomData",
-            M::POST,
+            ops::UPDATE_SERVER_CUSTOM_DATA,
             format!("/api/v3/servers/{id}/update"),
         )
         .json(json!({"custom_data": {"players": 6}})),
@@ -155,8 +142,7 @@ pub(crate) async fn servers(t: &mut Tour) {
     t.expect(
         422,
         call(
-            "updateServerCustomData",
-            M::POST,
+            ops::UPDATE_SERVER_CUSTOM_DATA,
             format!("/api/v3/servers/{id}/update"),
         )
         .json(json!({"custom_data": "six"})),
@@ -164,38 +150,24 @@ pub(crate) async fn servers(t: &mut Tour) {
     .await;
     t.expect(
         200,
-        call(
-            "restartServer",
-            M::POST,
-            format!("/api/v3/servers/{id}/restart"),
-        )
-        .json(json!({"ttl": 7200, "version_tag": "default"})),
+        call(ops::RESTART_SERVER, format!("/api/v3/servers/{id}/restart"))
+            .json(json!({"ttl": 7200, "version_tag": "default"})),
     )
     .await;
     t.expect(
         200,
-        call(
-            "restartServer",
-            M::POST,
-            format!("/api/v3/servers/{id}/restart"),
-        ),
+        call(ops::RESTART_SERVER, format!("/api/v3/servers/{id}/restart")),
     )
     .await;
     t.expect(
         422,
-        call(
-            "restartServer",
-            M::POST,
-            format!("/api/v3/servers/{id}/restart"),
-        )
-        .json(json!({"ttl": 5})),
+        call(ops::RESTART_SERVER, format!("/api/v3/servers/{id}/restart")).json(json!({"ttl": 5})),
     )
     .await;
     t.expect(
         200,
         call(
-            "getProjectLogs",
-            M::GET,
+            ops::GET_PROJECT_LOGS,
             "/api/v3/projects/logs?start_time=-1h&limit=3",
         ),
     )
@@ -203,19 +175,17 @@ pub(crate) async fn servers(t: &mut Tour) {
     t.expect(
         200,
         call(
-            "getProjectLogs",
-            M::GET,
+            ops::GET_PROJECT_LOGS,
             "/api/v3/projects/logs?start_time=2000-01-01T00:00:00Z&end_time=2000-01-02T00:00:00Z",
         ),
     )
     .await;
-    t.expect(422, call("getProjectLogs", M::GET, "/api/v3/projects/logs"))
+    t.expect(422, call(ops::GET_PROJECT_LOGS, "/api/v3/projects/logs"))
         .await;
     t.expect(
         422,
         call(
-            "getProjectLogs",
-            M::GET,
+            ops::GET_PROJECT_LOGS,
             "/api/v3/projects/logs?start_time=-1h&end_time=soon",
         ),
     )
@@ -223,43 +193,30 @@ pub(crate) async fn servers(t: &mut Tour) {
     t.expect(
         200,
         call(
-            "stopServer",
-            M::DELETE,
+            ops::STOP_SERVER,
             format!("/api/v3/servers/{id}?shutdown_reason=PROCESS_EXITED"),
         ),
     )
     .await;
     let stopped = t
-        .expect(
-            200,
-            call("getServer", M::GET, format!("/api/v3/servers/{id}")),
-        )
+        .expect(200, call(ops::GET_SERVER, format!("/api/v3/servers/{id}")))
         .await;
     assert_eq!(stopped["status"], "stopped");
     t.expect(
         409,
-        call(
-            "restartServer",
-            M::POST,
-            format!("/api/v3/servers/{id}/restart"),
-        )
-        .json(json!({})),
+        call(ops::RESTART_SERVER, format!("/api/v3/servers/{id}/restart")).json(json!({})),
     )
     .await;
-    t.expect(404, call("stopServer", M::DELETE, "/api/v3/servers/nope"))
+    t.expect(404, call(ops::STOP_SERVER, "/api/v3/servers/nope"))
         .await;
-    t.expect(404, call("getServer", M::GET, "/api/v3/servers/nope"))
+    t.expect(404, call(ops::GET_SERVER, "/api/v3/servers/nope"))
+        .await;
+    t.expect(404, call(ops::GET_SERVER_LOGS, "/api/v3/servers/nope/logs"))
         .await;
     t.expect(
         404,
-        call("getServerLogs", M::GET, "/api/v3/servers/nope/logs"),
-    )
-    .await;
-    t.expect(
-        404,
         call(
-            "updateServerCustomData",
-            M::POST,
+            ops::UPDATE_SERVER_CUSTOM_DATA,
             "/api/v3/servers/nope/update",
         )
         .json(json!({})),
@@ -268,7 +225,7 @@ pub(crate) async fn servers(t: &mut Tour) {
     let pool = t
         .expect(
             200,
-            call("listServers", M::GET, "/api/v3/servers?include_pool=true"),
+            call(ops::LIST_SERVERS, "/api/v3/servers?include_pool=true"),
         )
         .await;
     let warm = pool["servers"]
@@ -283,8 +240,7 @@ pub(crate) async fn servers(t: &mut Tour) {
     t.expect(
         400,
         call(
-            "restartServer",
-            M::POST,
+            ops::RESTART_SERVER,
             format!("/api/v3/servers/{warm}/restart"),
         )
         .json(json!({})),
