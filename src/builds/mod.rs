@@ -3,6 +3,7 @@
 
 mod archive;
 mod docker;
+mod file_chunks;
 mod list;
 mod presigned;
 mod upload;

@@ -40,7 +40,7 @@ pub(crate) mod headers;
 mod rate_limit;
 #[cfg(feature = "redis")]
 mod redis_limit;
-mod retry;
+pub(crate) mod retry;
 
 use std::fmt;
 use std::sync::Arc;
@@ -134,6 +134,12 @@ impl Transport {
             retry: retry.filter(|r| r.retries() > 0),
             limiter,
         })
+    }
+
+    /// The retry policy of the client's calls (`None`: none), which the presigned upload,
+    /// sent outside the transport, follows too.
+    pub(crate) fn retry_config(&self) -> Option<RetryConfig> {
+        self.retry
     }
 
     /// Put the key on a request bound for the base URL's origin.
