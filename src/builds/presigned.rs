@@ -1,7 +1,8 @@
 //! The streamed PUT of a ZIP to a presigned storage URL.
 //!
 //! The body is read from its source in fixed-size chunks as the connection takes them, so
-//! memory stays constant whatever the archive's size. The request goes through the client's
+//! memory stays constant whatever the archive's size (a file or a reader, through
+//! `ReaderStream`). The request goes through the client's
 //! `reqwest::Client` directly, not through the generated operations, so the transport never
 //! adds the `api-key` header: the URL itself is the credential. Its query string (the
 //! signature) never appears in an error: reqwest errors are stripped of their URL and storage
@@ -11,26 +12,22 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::TryStreamExt as _;
+use bytes::Bytes;
+use futures::{Stream, TryStreamExt as _};
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE};
-use tokio::io::AsyncRead;
 use tokio::sync::watch;
-use tokio_util::io::ReaderStream;
 
 use crate::error::{
     ApiError, Error, ErrorDetail, InvalidInput, Result, TransportError, from_status,
 };
 use crate::transport::headers;
+use crate::transport::retry;
 
 /// Operation name of the PUT in errors.
 const OPERATION: &str = "upload_build";
 
-/// Bytes read from the source per chunk: large enough to keep the socket busy, small enough
-/// that memory does not grow with the archive.
-const CHUNK: usize = 256 * 1024;
-
 /// How far an upload got. `sent` counts bytes handed to the connection; it starts again from 0
-/// if the upload is retried on a fresh URL.
+/// if the upload is sent again (after a transient failure, or on a fresh URL).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Progress {
@@ -90,6 +87,13 @@ pub(crate) enum PutError {
     /// 403: the storage refused the URL (expired, or its signature does not match). A fresh
     /// URL may succeed.
     Rejected(Error),
+    /// A failure the same PUT may not meet again (a refused connection, a timeout, 408, 429,
+    /// 500–504: the retry rules of idempotent calls), with the storage's `Retry-After`.
+    Transient {
+        error: Error,
+        reason: &'static str,
+        server_delay: Option<Duration>,
+    },
     /// Anything else.
     Failed(Error),
 }
@@ -97,23 +101,23 @@ pub(crate) enum PutError {
 impl From<PutError> for Error {
     fn from(e: PutError) -> Self {
         match e {
-            PutError::Rejected(e) | PutError::Failed(e) => e,
+            PutError::Rejected(e) | PutError::Failed(e) | PutError::Transient { error: e, .. } => e,
         }
     }
 }
 
-/// PUT `len` bytes of `source` to `url`, streamed, with `Content-Type: application/zip` and
-/// `Content-Length`, and without the API key.
-pub(crate) async fn put_zip<R>(
+/// PUT the `len` bytes of `chunks` to `url`, streamed, with `Content-Type: application/zip`
+/// and `Content-Length`, and without the API key.
+pub(crate) async fn put_zip<S>(
     http: &reqwest::Client,
     url: &str,
-    source: R,
+    chunks: S,
     len: u64,
     progress: &ProgressSink,
     timeout: Duration,
 ) -> std::result::Result<(), PutError>
 where
-    R: AsyncRead + Send + 'static,
+    S: Stream<Item = std::io::Result<Bytes>> + Send + 'static,
 {
     let url = parse_url(url).map_err(PutError::Failed)?;
     progress.report(Progress {
@@ -122,19 +126,34 @@ where
     });
     let sink = progress.clone();
     let mut sent = 0u64;
-    let chunks = ReaderStream::with_capacity(source, CHUNK).inspect_ok(move |chunk| {
+    let chunks = chunks.inspect_ok(move |chunk| {
         sent += chunk.len() as u64;
         sink.report(Progress { sent, total: len });
     });
-    let response = http
+    let outcome = http
         .put(url)
         .header(CONTENT_TYPE, "application/zip")
         .header(CONTENT_LENGTH, len)
         .timeout(timeout)
         .body(reqwest::Body::wrap_stream(chunks))
         .send()
-        .await
-        .map_err(|e| PutError::Failed(transport(e)))?;
+        .await;
+    // A presigned PUT is idempotent: the rules of the client's other idempotent calls apply.
+    let transient = retry::retryable(&outcome, true);
+    let response = match outcome {
+        Ok(response) => response,
+        Err(e) => {
+            let error = transport(e);
+            return Err(match transient {
+                Some(why) => PutError::Transient {
+                    error,
+                    reason: why.reason,
+                    server_delay: why.server_delay,
+                },
+                None => PutError::Failed(error),
+            });
+        }
+    };
     let status = response.status();
     if status.is_success() {
         return Ok(());
@@ -148,10 +167,14 @@ where
     }
     let response = headers::response_info(status.as_u16(), &headers);
     let error = from_status(api, Some(&response));
-    Err(if status == reqwest::StatusCode::FORBIDDEN {
-        PutError::Rejected(error)
-    } else {
-        PutError::Failed(error)
+    Err(match transient {
+        _ if status == reqwest::StatusCode::FORBIDDEN => PutError::Rejected(error),
+        Some(why) => PutError::Transient {
+            error,
+            reason: why.reason,
+            server_delay: why.server_delay,
+        },
+        None => PutError::Failed(error),
     })
 }
 

@@ -46,7 +46,7 @@ pub(crate) mod headers;
 mod rate_limit;
 #[cfg(feature = "redis")]
 mod redis_limit;
-mod retry;
+pub(crate) mod retry;
 
 use std::fmt;
 use std::sync::Arc;
@@ -172,6 +172,12 @@ impl Transport {
     pub(crate) fn with_max_body(mut self, max_body: u64) -> Self {
         self.max_body = max_body;
         self
+    }
+
+    /// The retry policy of the client's calls (`None`: none), which the presigned upload,
+    /// sent outside the transport, follows too.
+    pub(crate) fn retry_config(&self) -> Option<RetryConfig> {
+        self.retry
     }
 
     /// Put the key on a request bound for the base URL's origin.

@@ -1,5 +1,6 @@
 //! Build upload: pre-request checks, the streamed presigned PUT (no key, headers, body,
-//! progress), a fresh URL after a 403, and errors that never show the URL's query string.
+//! progress), a fresh URL after a 403, retries after transient failures, and errors and logs
+//! that never show the URL's query string.
 
 use std::sync::{Arc, Mutex};
 
@@ -8,7 +9,9 @@ use playflow::Error;
 use playflow::builds::{Progress, UploadSource};
 use serde_json::json;
 
-use playflow_test_support::{SERVER_KEY, client, zip_file};
+use playflow_test_support::{
+    Reply, SERVER_KEY, TestServer, client, client_builder, fast_retry, free_addr, zip_file,
+};
 
 const SIGNATURE: &str = "X-Amz-Signature=d3adb33fsecret";
 
@@ -229,6 +232,7 @@ async fn a_second_rejection_is_a_forbidden_error_without_the_query_string() {
 
 #[tokio::test]
 async fn other_storage_failures_are_not_retried() {
+    // A 400 will not change if sent again (5xx are retried: see the tests further down).
     let server = MockServer::start_async().await;
     let dir = tempfile::tempdir().unwrap();
     let (path, _) = archive(&dir);
@@ -242,8 +246,8 @@ async fn other_storage_failures_are_not_retried() {
     let put = server
         .mock_async(|when, then| {
             when.method("PUT").path("/storage/b-4.zip");
-            then.status(500)
-                .body("internal error at /storage/b-4.zip?X-Amz-Signature=d3adb33fsecret");
+            then.status(400)
+                .body("bad request at /storage/b-4.zip?X-Amz-Signature=d3adb33fsecret");
         })
         .await;
 
@@ -256,8 +260,8 @@ async fn other_storage_failures_are_not_retried() {
 
     url.assert_calls_async(1).await;
     put.assert_calls_async(1).await;
-    assert_eq!(err.status(), Some(500));
-    assert!(err.is_retryable());
+    assert_eq!(err.status(), Some(400));
+    assert!(!err.is_retryable());
     assert_no_secret(&err);
 }
 
@@ -477,4 +481,216 @@ async fn a_nested_executable_path_is_checked_and_sent() {
         .await
         .unwrap();
     url.assert_calls_async(1).await;
+}
+
+// Retries of the presigned PUT after transient failures, against the scripted server.
+
+/// Traces of the current thread, captured at every level (the tests below run on one thread).
+#[derive(Clone, Default)]
+struct Traces(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Traces {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Traces {
+    fn capture() -> (Self, tracing::subscriber::DefaultGuard) {
+        let traces = Self::default();
+        let writer = traces.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .finish();
+        (traces, tracing::subscriber::set_default(subscriber))
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+fn assert_no_secret_in(text: &str) {
+    assert!(!text.contains("d3adb33f"), "signature leaked: {text}");
+    assert!(!text.contains("X-Amz"), "query string leaked: {text}");
+    assert!(!text.contains(SERVER_KEY), "api key leaked: {text}");
+}
+
+/// The registration answer of the scripted server: a presigned URL on `storage`.
+fn registration(storage: std::net::SocketAddr) -> Reply {
+    Reply::json(
+        201,
+        json!({
+            "build_id": "b-r", "name": "default", "message": "PUT your ZIP",
+            "upload_url": format!("http://{storage}/storage/b-r.zip?X-Amz-Expires=300&{SIGNATURE}"),
+        })
+        .to_string(),
+    )
+}
+
+/// An S3-style 503 whose body echoes the signed request.
+fn slow_down() -> Reply {
+    Reply::page(
+        503,
+        "application/xml",
+        format!(
+            "<Error><Code>SlowDown</Code><Resource>/storage/b-r.zip?{SIGNATURE}</Resource></Error>"
+        ),
+    )
+}
+
+/// A scripted server that registers builds on itself and answers the PUTs with `put`.
+async fn storage_server(put: impl Fn(usize) -> Reply + Send + Sync + 'static) -> TestServer {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    TestServer::start_on(listener, move |seen| match seen.method.as_str() {
+        "POST" => registration(addr),
+        _ => put(seen.route_index),
+    })
+}
+
+#[tokio::test]
+async fn a_503_from_the_storage_is_retried_with_the_file_sent_again() {
+    let (traces, _guard) = Traces::capture();
+    let dir = tempfile::tempdir().unwrap();
+    let (path, bytes) = archive(&dir);
+    let server = storage_server(|n| match n {
+        0 => slow_down(),
+        _ => Reply::page(200, "text/plain", ""),
+    })
+    .await;
+
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&sent);
+    let uploaded = client(&server)
+        .builds()
+        .upload(path)
+        .on_progress(move |p| record.lock().unwrap().push(p.sent))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(uploaded.build_id, "b-r");
+    assert!(!uploaded.used_fresh_url);
+    assert_eq!(server.calls("POST", "/builds/upload-url").len(), 1);
+    let puts = server.calls("PUT", "/storage/b-r.zip");
+    assert_eq!(puts.len(), 2);
+    for put in &puts {
+        assert_eq!(
+            put.body,
+            String::from_utf8_lossy(&bytes),
+            "the whole file each time"
+        );
+        assert_eq!(put.header("api-key"), None);
+    }
+    // Progress starts again from 0 for the second attempt.
+    let sent = sent.lock().unwrap();
+    assert_eq!(sent.iter().filter(|&&s| s == 0).count(), 2, "{sent:?}");
+    let traces = traces.text();
+    assert!(traces.contains("retrying the presigned upload"), "{traces}");
+    assert_no_secret_in(&traces);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_until_the_storage_listens() {
+    let (traces, _guard) = Traces::capture();
+    let dir = tempfile::tempdir().unwrap();
+    let (path, bytes) = archive(&dir);
+    let storage = free_addr().await;
+    let api = TestServer::start(move |_| registration(storage)).await;
+    // Long enough a backoff to bind the storage's port between the refusal and the retry.
+    let client = client_builder(&api)
+        .retry(fast_retry().initial_backoff(std::time::Duration::from_millis(300)))
+        .build()
+        .unwrap();
+
+    let listen_after_refusal = async {
+        while !traces.text().contains("retrying the presigned upload") {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        let listener = tokio::net::TcpListener::bind(storage).await.unwrap();
+        TestServer::start_on(listener, |_| Reply::page(200, "text/plain", ""))
+    };
+    let (uploaded, storage_server) =
+        tokio::join!(client.builds().upload(path).send(), listen_after_refusal);
+
+    let uploaded = uploaded.unwrap();
+    assert_eq!(uploaded.bytes, bytes.len() as u64);
+    let puts = storage_server.calls("PUT", "/storage/b-r.zip");
+    assert_eq!(puts.len(), 1);
+    assert_eq!(puts[0].body, String::from_utf8_lossy(&bytes));
+    let traces = traces.text();
+    assert!(traces.contains("connect error"), "{traces}");
+    assert_no_secret_in(&traces);
+}
+
+#[tokio::test]
+async fn a_storage_that_stays_unavailable_gets_the_configured_retries_then_its_error() {
+    let (traces, _guard) = Traces::capture();
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = archive(&dir);
+    let server = storage_server(|_| slow_down()).await;
+
+    let err = client_builder(&server)
+        .retry(fast_retry().max_retries(2))
+        .build()
+        .unwrap()
+        .builds()
+        .upload(path)
+        .send()
+        .await
+        .unwrap_err();
+
+    assert_eq!(
+        server.calls("PUT", "/storage/b-r.zip").len(),
+        3,
+        "1 + 2 retries"
+    );
+    assert_eq!(err.status(), Some(503));
+    assert!(err.is_retryable());
+    assert!(err.to_string().contains("SlowDown"), "{err}");
+    assert_no_secret(&err);
+    assert_no_secret_in(&format!("{:?}", std::error::Error::source(&err)));
+    assert_no_secret_in(&traces.text());
+}
+
+#[tokio::test]
+async fn a_client_without_retries_sends_the_put_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = archive(&dir);
+    let server = storage_server(|_| slow_down()).await;
+    let client = client_builder(&server).no_retry().build().unwrap();
+
+    let err = client.builds().upload(path).send().await.unwrap_err();
+
+    assert_eq!(server.calls("PUT", "/storage/b-r.zip").len(), 1);
+    assert_eq!(err.status(), Some(503));
+}
+
+#[tokio::test]
+async fn a_reader_source_is_not_replayed_after_a_503_and_the_error_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, bytes) = archive(&dir);
+    let server = storage_server(|_| slow_down()).await;
+    let len = bytes.len() as u64;
+
+    let err = client(&server)
+        .builds()
+        .upload(UploadSource::reader(std::io::Cursor::new(bytes), len))
+        .send()
+        .await
+        .unwrap_err();
+
+    assert_eq!(server.calls("PUT", "/storage/b-r.zip").len(), 1);
+    assert_eq!(err.status(), Some(503));
+    assert!(err.is_retryable(), "a new upload may succeed");
+    let shown = err.to_string();
+    assert!(shown.contains("a reader source is read once"), "{shown}");
+    assert_no_secret(&err);
 }
