@@ -38,11 +38,14 @@ where
     E: ErrorBody,
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 {
-    call_scope::scope(async move {
+    // On the heap: the generated call with the transport's retry loop and body reading is
+    // tens of KiB in a debug build, and a caller that awaits several facade calls in one
+    // async fn would otherwise carry them all (a test body overflowed its 2 MiB thread).
+    Box::pin(call_scope::scope(async move {
         call.await
             .map(ResponseValue::into_inner)
             .map_err(|e| from_raw(e, operation, &call_scope::context(), locate))
-    })
+    }))
     .await
 }
 

@@ -20,8 +20,9 @@ use crate::raw::types::LobbyServerPort;
 ///     "instance_id": "9b2f6c1e", "name": "duel-1", "status": "running",
 ///     "network_ports": [{ "name": "game", "external_port": 30001, "host": "203.0.113.10" }]
 /// })).unwrap();
-/// let game: &playflow::Endpoint = server.endpoints().get("game").unwrap();
-/// assert_eq!(format!("[{game:>20}]"), "[   203.0.113.10:30001]");
+/// let endpoints = server.endpoints();
+/// let game: &playflow::Endpoint = endpoints.get("game").unwrap();
+/// assert_eq!(format!("[{game:>20}]"), "[  203.0.113.10:30001]");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

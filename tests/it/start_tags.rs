@@ -126,9 +126,8 @@ async fn an_endless_list_after_an_ambiguous_start_ends_in_a_typed_error_with_the
     assert!(err.outcome_unknown());
     assert!(!err.is_retryable());
     let text = err.to_string();
-    let cause = std::error::Error::source(&err)
-        .and_then(std::error::Error::source)
-        .map(ToString::to_string);
+    // The error's Display is the OutcomeUnknown's own message; next in the chain: the start's.
+    let cause = std::error::Error::source(&err).map(ToString::to_string);
     let unknown = unknown(err);
     assert_eq!(unknown.tag, "match-12");
     assert!(unknown.start_sent);
