@@ -341,6 +341,7 @@ impl<K: ApiKey> ClientBuilder<K> {
     /// # let _ = builder;
     /// ```
     #[cfg(feature = "redis")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
     pub fn redis_rate_limit(mut self, shared: crate::transport::RedisRateLimit) -> Self {
         self.redis_rate_limit = Some(shared);
         self

@@ -96,7 +96,15 @@
 //!   query string.
 //!
 //! See the [`transport`] module for the details.
+//!
+//! # Features
+//!
+//! Items that need a feature say so in these docs (docs.rs builds with every feature).
+//!
+#![doc = document_features::document_features!()]
 #![warn(missing_docs)]
+// docs.rs builds with every feature and `--cfg docsrs`: feature-gated items say which feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod call;
 mod client;

@@ -42,6 +42,7 @@ mod secret;
 
 pub use secret::Secret;
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 
 /// The spec this layer was generated from (OpenAPI 3.1), under the names of

@@ -63,6 +63,7 @@ use crate::raw::operations::{self, Operation};
 pub use body::{DEFAULT_MAX_RESPONSE_BODY, MAX_ERROR_BODY};
 pub use rate_limit::RateLimitConfig;
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis_limit::RedisRateLimit;
 pub use retry::RetryConfig;
 
