@@ -47,7 +47,8 @@ pub fn generate(spec_json: &str) -> Result<Generated, GenError> {
 pub struct Settings {
     /// Mark response-only structs `#[non_exhaustive]` (see [`crate::growable`]), so a new
     /// optional response field is not a semver break. On by default; code outside `playflow`
-    /// builds such a struct through its generated builder (`types::builder::…`).
+    /// builds such a struct through its generated builder (`types::builder::…`), which is
+    /// behind `playflow`'s `response-builders` feature (see [`crate::response_builders`]).
     pub non_exhaustive_responses: bool,
 }
 
@@ -88,7 +89,9 @@ pub fn generate_with(
     let mut client_file: syn::File =
         syn::parse2(client_tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     if settings.non_exhaustive_responses {
-        crate::growable::mark_response_types(&mut client_file, &normalized.document);
+        let responses =
+            crate::growable::mark_response_types(&mut client_file, &normalized.document);
+        crate::response_builders::gate(&mut client_file, &responses);
     }
     let client = prettyplease::unparse(&client_file);
     let mock = format_tokens(

@@ -21,3 +21,4 @@ pub mod growable;
 pub mod names;
 pub mod normalize;
 pub mod out_dir;
+pub mod response_builders;
