@@ -481,4 +481,51 @@ mod tests {
         assert!(all(&mut p, head).is_empty());
         assert!(!all(&mut p, rest).pop().unwrap().unwrap_err().line);
     }
+
+    #[test]
+    fn a_data_line_cut_anywhere_in_its_field_name_is_the_same_event() {
+        let input = b"data: a\ndata:bc\ndata: \n\n";
+        for cut in 0..input.len() {
+            for second in cut..input.len() {
+                let mut p = Parser::new(Limits::default());
+                let mut events = all(&mut p, &input[..cut]);
+                events.extend(all(&mut p, &input[cut..second]));
+                events.extend(all(&mut p, &input[second..]));
+                assert_eq!(events.len(), 1, "cuts at {cut} and {second}");
+                assert_eq!(
+                    events[0].as_ref().unwrap().data,
+                    "a\nbc\n",
+                    "cuts at {cut} and {second}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_carried_data_line_past_a_limit_fails_with_the_start_of_its_value() {
+        // The line's value goes into the event's buffer as it arrives; the limits still count
+        // the whole line (field name included) and the whole event.
+        let mut p = Parser::new(Limits {
+            max_line: 12,
+            ..Limits::default()
+        });
+        assert!(all(&mut p, b"data:12").is_empty());
+        assert!(all(&mut p, b"34567").is_empty());
+        let err = all(&mut p, b"8").pop().unwrap().unwrap_err();
+        assert!(err.line);
+        assert_eq!(err.excerpt, b"data:12345678");
+
+        let mut p = Parser::new(Limits {
+            max_event: 8,
+            ..Limits::default()
+        });
+        assert!(all(&mut p, b"data: abc\ndata: de").is_empty());
+        let err = all(&mut p, b"fgh").pop().unwrap().unwrap_err();
+        assert!(!err.line);
+        assert_eq!(err.excerpt, b"de");
+        assert!(
+            all(&mut p, b"\n\ndata: x\n\n").is_empty(),
+            "nothing after a failure"
+        );
+    }
 }
