@@ -15,7 +15,9 @@
 //! generated code then decodes without another copy (reqwest's own collecting would copy its
 //! chunks once more). A body of unknown length is kept as its chunks until it ends, so one
 //! refused at the cap never held more than the cap; joining the chunks of an accepted one
-//! costs one copy.
+//! costs one copy, and each piece is freed as soon as it is copied, so the peak stays near
+//! the cap plus one piece (examples/response_body_memory.rs measures it: at a 32 MiB cap,
+//! 40 MiB peak RSS with or without `Content-Length`, the process's own 7 MiB included).
 //!
 //! The body of an error status is also recorded in the call scope (at most the cap), where
 //! the error module reads the server's message from it whatever its layout.

@@ -3,9 +3,12 @@
 //!
 //! It is fed slices of the body in any cut and returns at most one event per call, so the
 //! caller decides how much work one poll does (see [`super::sse`]). Each byte is looked at
-//! a constant number of times: lines are found with `memchr`, a line that fits in the slice
-//! is parsed where it lies, and only the unfinished line at the end of a slice is copied,
-//! once, into a buffer that never holds more than [`Limits::max_line`] bytes.
+//! a constant number of times: lines are found with `memchr` in the new bytes only, a line
+//! that fits in the slice is parsed where it lies, and the unfinished line at the end of a
+//! slice is copied once: a `data:` line (the only kind that can be long) straight into the
+//! event's buffer, its field name dropped, any other into a buffer that never holds more than
+//! [`Limits::max_line`] bytes. The event's text is checked as UTF-8 once, when it is
+//! dispatched, and handed over without a copy.
 //!
 //! What the standard says and this does:
 //!
@@ -76,9 +79,9 @@ pub(super) struct LimitExceeded {
     pub excerpt: Vec<u8>,
 }
 
-/// A carried `data:` line at least this long that starts an event becomes the event's buffer
-/// instead of being copied into it (a large line is then written to memory once, not twice).
-const MOVE_AT: usize = 64 * 1024;
+/// The most the buffer of the next event is pre-sized to (the size of the last one, so that a
+/// stream of similar events does not regrow it each time; a huge event's size is not kept).
+const PRESIZE_MAX: usize = 64 * 1024;
 
 /// How much of an offending line an error keeps.
 const EXCERPT: usize = 200;
@@ -99,8 +102,13 @@ pub(super) struct Parser {
     limits: Limits,
     /// How many bytes of a leading BOM were seen; `None` once the start is behind us.
     bom: Option<usize>,
-    /// The unfinished line at the end of the last slice.
+    /// The unfinished line at the end of the last slice, unless it is a `data:` line that is
+    /// carried in `data` (see `carried`).
     line: Vec<u8>,
+    /// The unfinished line is a `data:` line whose value is being appended to `data` as it
+    /// arrives: the length of its field name, colon and space (5 or 6 bytes), and where its
+    /// value starts in `data`. So a long line is copied once, not into `line` and then again.
+    carried: Option<(usize, usize)>,
     /// The last slice ended with CR: an LF that starts the next one belongs to it.
     skip_lf: bool,
     /// The event being built: its `data` lines, each followed by LF.
@@ -117,6 +125,7 @@ impl Parser {
             limits,
             bom: Some(0),
             line: Vec::new(),
+            carried: None,
             skip_lf: false,
             data: Vec::new(),
             name: Vec::new(),
@@ -145,29 +154,25 @@ impl Parser {
         while !input.is_empty() {
             let Some(end) = memchr::memchr2(b'\n', b'\r', input) else {
                 // An unfinished line: keep it for the next slice.
-                if self.line.len() + input.len() > self.limits.max_line {
-                    return (total, Some(Err(self.fail_line(input))));
+                if let Err(e) = self.carry(input) {
+                    return (total, Some(Err(e)));
                 }
-                self.line.extend_from_slice(input);
                 break;
             };
-            if self.line.len() + end > self.limits.max_line {
+            let outcome = if let Some((prefix, start)) = self.carried {
+                self.end_carried(prefix, start, &input[..end])
+            } else if self.line.len() + end > self.limits.max_line {
                 return (total, Some(Err(self.fail_line(&input[..end]))));
-            }
-            let outcome = if self.line.is_empty() {
+            } else if self.line.is_empty() {
                 self.line(&input[..end])
             } else {
                 // Reuse the buffer: take it out to read it while `self` changes.
                 let mut line = std::mem::take(&mut self.line);
                 line.extend_from_slice(&input[..end]);
-                if line.len() >= MOVE_AT && self.data.is_empty() && line.starts_with(b"data:") {
-                    self.data_from(line)
-                } else {
-                    let outcome = self.line(&line);
-                    line.clear();
-                    self.line = line;
-                    outcome
-                }
+                let outcome = self.line(&line);
+                line.clear();
+                self.line = line;
+                outcome
             };
             let cr = input[end] == b'\r';
             input = &input[end + 1..];
@@ -250,16 +255,91 @@ impl Parser {
         })
     }
 
-    /// The first `data:` line of an event, given whole: its buffer becomes the event's.
-    fn data_from(&mut self, mut line: Vec<u8>) -> Result<Option<Event>, LimitExceeded> {
-        let prefix = if line.get(5) == Some(&b' ') { 6 } else { 5 };
-        if let Some(e) = self.too_large(&line[prefix..]) {
-            return Err(e);
+    /// Keep `rest`, the start or a further piece of a line whose end has not arrived. A `data:`
+    /// line goes into the event's data as soon as its field name is complete.
+    fn carry(&mut self, rest: &[u8]) -> Result<(), LimitExceeded> {
+        if let Some((prefix, start)) = self.carried {
+            return self.append_carried(prefix, start, rest);
         }
-        line.drain(..prefix);
-        line.push(b'\n');
-        self.data = line;
+        let held = self.line.len();
+        if held + rest.len() > self.limits.max_line {
+            return Err(self.fail_line(rest));
+        }
+        // The line's first 6 bytes, wherever they are, decide: `data:` and whether a space
+        // follows it (5 bytes are not enough: `data:` then a space is the same field).
+        let mut head = [0u8; 6];
+        let known = (held + rest.len()).min(6);
+        for (i, byte) in head.iter_mut().enumerate().take(known) {
+            *byte = if i < held {
+                self.line[i]
+            } else {
+                rest[i - held]
+            };
+        }
+        if known < 6 || !head.starts_with(b"data:") {
+            self.line.extend_from_slice(rest);
+            return Ok(());
+        }
+        let prefix = if head[5] == b' ' { 6 } else { 5 };
+        let start = self.data.len();
+        let from_line = self.line.get(prefix..).unwrap_or_default();
+        let from_rest = &rest[prefix.saturating_sub(held)..];
+        if self.data.len() + from_line.len() + from_rest.len() + 1 > self.limits.max_event {
+            let mut value = from_line.to_vec();
+            value.extend_from_slice(&from_rest[..from_rest.len().min(EXCERPT)]);
+            return Err(self.fail_event(&value));
+        }
+        self.data.extend_from_slice(from_line);
+        self.data.extend_from_slice(from_rest);
+        self.line.clear();
+        self.carried = Some((prefix, start));
+        Ok(())
+    }
+
+    /// Append `piece` to the carried `data:` line, within both limits.
+    fn append_carried(
+        &mut self,
+        prefix: usize,
+        start: usize,
+        piece: &[u8],
+    ) -> Result<(), LimitExceeded> {
+        if prefix + (self.data.len() - start) + piece.len() > self.limits.max_line {
+            return Err(self.fail_line(piece));
+        }
+        if self.data.len() + piece.len() + 1 > self.limits.max_event {
+            let value = self.data[start..self.data.len().min(start + EXCERPT)].to_vec();
+            return Err(self.fail_event(&value));
+        }
+        self.data.extend_from_slice(piece);
+        Ok(())
+    }
+
+    /// The end of the carried `data:` line: its last piece, then the LF that joins it to the
+    /// next.
+    fn end_carried(
+        &mut self,
+        prefix: usize,
+        start: usize,
+        last: &[u8],
+    ) -> Result<Option<Event>, LimitExceeded> {
+        self.append_carried(prefix, start, last)?;
+        self.data.push(b'\n');
+        self.carried = None;
         Ok(None)
+    }
+
+    /// The event's data would pass its limit with `value` (the offending line's start).
+    fn fail_event(&mut self, value: &[u8]) -> LimitExceeded {
+        // Nothing more is parsed: give the memory back now.
+        self.failed = true;
+        self.carried = None;
+        self.line = Vec::new();
+        self.data = Vec::new();
+        LimitExceeded {
+            line: false,
+            limit: self.limits.max_event,
+            excerpt: value[..value.len().min(EXCERPT)].to_vec(),
+        }
     }
 
     /// The blank line: the event built so far, if it has data.
@@ -275,7 +355,7 @@ impl Parser {
             text(std::mem::take(&mut self.name))
         };
         // The next event is likely of the same size: spare it the buffer's regrowth.
-        let size = self.data.len() + 1;
+        let size = (self.data.len() + 1).min(PRESIZE_MAX);
         let data = std::mem::replace(&mut self.data, Vec::with_capacity(size));
         Some(Event {
             event,
@@ -285,7 +365,16 @@ impl Parser {
 
     fn fail_line(&mut self, rest: &[u8]) -> LimitExceeded {
         self.failed = true;
-        let mut excerpt = self.line[..self.line.len().min(EXCERPT)].to_vec();
+        let mut excerpt = match self.carried.take() {
+            // The line as it came: its field name, then the start of its value.
+            Some((prefix, start)) => {
+                let mut line = b"data: "[..prefix].to_vec();
+                line.extend_from_slice(&self.data[start..self.data.len().min(start + EXCERPT)]);
+                line.truncate(EXCERPT);
+                line
+            }
+            None => self.line[..self.line.len().min(EXCERPT)].to_vec(),
+        };
         excerpt.extend_from_slice(&rest[..rest.len().min(EXCERPT - excerpt.len())]);
         // Nothing more is parsed: give the memory back now.
         self.line = Vec::new();
@@ -368,9 +457,12 @@ mod tests {
         assert_eq!(events[0].as_ref().unwrap().data, "y");
     }
 
+    /// Large enough to span many slices of a real body.
+    const LARGE: usize = 128 * 1024;
+
     #[test]
     fn a_large_first_data_line_split_over_slices_is_the_same_event() {
-        let value = "y".repeat(MOVE_AT * 2);
+        let value = "y".repeat(LARGE);
         for prefix in ["data:", "data: "] {
             let mut p = Parser::new(Limits::default());
             let line = format!("{prefix}{value}\ndata: tail\n\n");
@@ -381,12 +473,59 @@ mod tests {
             assert_eq!(events[0].as_ref().unwrap().data, format!("{value}\ntail"));
         }
         let mut p = Parser::new(Limits {
-            max_event: MOVE_AT,
+            max_event: LARGE,
             ..Limits::default()
         });
         let line = format!("data:{value}\n\n");
         let (head, rest) = line.as_bytes().split_at(10);
         assert!(all(&mut p, head).is_empty());
         assert!(!all(&mut p, rest).pop().unwrap().unwrap_err().line);
+    }
+
+    #[test]
+    fn a_data_line_cut_anywhere_in_its_field_name_is_the_same_event() {
+        let input = b"data: a\ndata:bc\ndata: \n\n";
+        for cut in 0..input.len() {
+            for second in cut..input.len() {
+                let mut p = Parser::new(Limits::default());
+                let mut events = all(&mut p, &input[..cut]);
+                events.extend(all(&mut p, &input[cut..second]));
+                events.extend(all(&mut p, &input[second..]));
+                assert_eq!(events.len(), 1, "cuts at {cut} and {second}");
+                assert_eq!(
+                    events[0].as_ref().unwrap().data,
+                    "a\nbc\n",
+                    "cuts at {cut} and {second}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_carried_data_line_past_a_limit_fails_with_the_start_of_its_value() {
+        // The line's value goes into the event's buffer as it arrives; the limits still count
+        // the whole line (field name included) and the whole event.
+        let mut p = Parser::new(Limits {
+            max_line: 12,
+            ..Limits::default()
+        });
+        assert!(all(&mut p, b"data:12").is_empty());
+        assert!(all(&mut p, b"34567").is_empty());
+        let err = all(&mut p, b"8").pop().unwrap().unwrap_err();
+        assert!(err.line);
+        assert_eq!(err.excerpt, b"data:12345678");
+
+        let mut p = Parser::new(Limits {
+            max_event: 8,
+            ..Limits::default()
+        });
+        assert!(all(&mut p, b"data: abc\ndata: de").is_empty());
+        let err = all(&mut p, b"fgh").pop().unwrap().unwrap_err();
+        assert!(!err.line);
+        assert_eq!(err.excerpt, b"de");
+        assert!(
+            all(&mut p, b"\n\ndata: x\n\n").is_empty(),
+            "nothing after a failure"
+        );
     }
 }
