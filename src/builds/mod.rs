@@ -3,6 +3,7 @@
 
 mod archive;
 mod docker;
+mod fields;
 mod list;
 mod presigned;
 mod upload;

@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::keys::ServerKey;
 use crate::model::{ProjectLogs, ProjectSettings, UpdateProjectSettingsRequest};
 
+mod fields;
 mod logs;
 
 pub use logs::{ProjectLog, ProjectLogLines};

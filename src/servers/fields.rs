@@ -5,12 +5,13 @@
 //! and match hands out the generated `Server`, and its fields stay readable as they are. The
 //! methods carry the names of the fields they type (`server.region()` next to
 //! `server.region`), and keep working whatever the generated struct becomes (more fields,
-//! `#[non_exhaustive]`).
+//! `#[non_exhaustive]`). The rules are those of `crate::wire`, shared with the lobby answers'
+//! server block.
 
 use std::time::Duration;
 
-use crate::Region;
 use crate::model::{ComputeSize, Server};
+use crate::{Region, wire};
 
 impl Server {
     /// The region the server runs in, as the [`Region`] a start takes (regions PlayFlow adds
@@ -24,7 +25,7 @@ impl Server {
     /// assert_eq!(server.region(), Some(Region::EU_WEST));
     /// ```
     pub fn region(&self) -> Option<Region> {
-        self.region.as_deref().map(Region::from)
+        wire::region(self.region.as_deref())
     }
 
     /// The machine size, as the open [`ComputeSize`] a start takes: a size this version does
@@ -39,7 +40,7 @@ impl Server {
     /// assert_eq!(server.compute_size(), Some(ComputeSize::DedicatedSmall));
     /// ```
     pub fn compute_size(&self) -> Option<ComputeSize> {
-        self.compute_size.as_deref().map(ComputeSize::from)
+        wire::compute_size(self.compute_size.as_deref())
     }
 
     /// The lifetime after which the server stops by itself (PlayFlow sends whole seconds).
@@ -53,9 +54,7 @@ impl Server {
     /// assert_eq!(server.ttl(), Some(Duration::from_secs(3600)));
     /// ```
     pub fn ttl(&self) -> Option<Duration> {
-        self.ttl
-            .and_then(|secs| u64::try_from(secs).ok())
-            .map(Duration::from_secs)
+        wire::lifetime(self.ttl)
     }
 
     /// The version of the build the server runs: the number, counting up from 1, of one
@@ -73,6 +72,6 @@ impl Server {
     /// assert_eq!(server.version(), Some(11));
     /// ```
     pub fn version(&self) -> Option<u32> {
-        self.version.and_then(|v| u32::try_from(v).ok())
+        wire::version(self.version)
     }
 }
