@@ -158,7 +158,7 @@ impl Lobby {
     /// ```
     /// use playflow::Region;
     /// let lobby: playflow::model::Lobby = serde_json::from_value(serde_json::json!({
-    ///     "id": "l1", "config": "casual", "status": "waiting", "host": "p-1",
+    ///     "id": "l1", "code": null, "config": "casual", "status": "waiting", "host": "p-1",
     ///     "maxPlayers": 4, "currentPlayers": 1, "region": "sea"
     /// })).unwrap();
     /// assert_eq!(lobby.region(), Some(Region::SEA));
@@ -172,8 +172,8 @@ impl Lobby {
     ///
     /// ```
     /// let lobby: playflow::model::Lobby = serde_json::from_value(serde_json::json!({
-    ///     "id": "l1", "config": "casual", "status": "waiting", "host": "p-1",
-    ///     "maxPlayers": 4, "currentPlayers": 1
+    ///     "id": "l1", "code": null, "config": "casual", "status": "waiting", "host": "p-1",
+    ///     "maxPlayers": 4, "currentPlayers": 1, "region": null
     /// })).unwrap();
     /// assert_eq!(lobby.max_players(), Some(4));
     /// ```
@@ -185,8 +185,8 @@ impl Lobby {
     ///
     /// ```
     /// let lobby: playflow::model::Lobby = serde_json::from_value(serde_json::json!({
-    ///     "id": "l1", "config": "casual", "status": "waiting", "host": "p-1",
-    ///     "maxPlayers": 4, "currentPlayers": 1
+    ///     "id": "l1", "code": null, "config": "casual", "status": "waiting", "host": "p-1",
+    ///     "maxPlayers": 4, "currentPlayers": 1, "region": null
     /// })).unwrap();
     /// assert_eq!(lobby.current_players(), Some(1));
     /// ```
@@ -199,8 +199,8 @@ impl Lobby {
     ///
     /// ```
     /// let lobby: playflow::model::Lobby = serde_json::from_value(serde_json::json!({
-    ///     "id": "l1", "config": "casual", "status": "waiting", "host": "p-1",
-    ///     "maxPlayers": 4, "currentPlayers": 1, "createdAt": "2025-03-14T09:00:00.000Z"
+    ///     "id": "l1", "code": null, "config": "casual", "status": "waiting", "host": "p-1",
+    ///     "maxPlayers": 4, "currentPlayers": 1, "region": null, "createdAt": "2025-03-14T09:00:00.000Z"
     /// })).unwrap();
     /// assert_eq!(lobby.created_at().unwrap().timestamp(), 1_741_942_800);
     /// ```
@@ -212,8 +212,8 @@ impl Lobby {
     ///
     /// ```
     /// let lobby: playflow::model::Lobby = serde_json::from_value(serde_json::json!({
-    ///     "id": "l1", "config": "casual", "status": "waiting", "host": "p-1",
-    ///     "maxPlayers": 4, "currentPlayers": 1, "updatedAt": "2025-03-14T09:05:00Z"
+    ///     "id": "l1", "code": null, "config": "casual", "status": "waiting", "host": "p-1",
+    ///     "maxPlayers": 4, "currentPlayers": 1, "region": null, "updatedAt": "2025-03-14T09:05:00Z"
     /// })).unwrap();
     /// assert!(lobby.updated_at().is_some());
     /// ```

@@ -142,16 +142,17 @@ async fn values_playflow_adds_later_stay_sealed_and_non_values_read_as_none() {
             ));
         })
         .await;
-    let lobby = playflow_test_support::game_client(&server)
+    let me = playflow_test_support::game_client(&server)
         .lobbies("casual")
-        .player("p-123")
-        .current()
-        .await
-        .unwrap();
+        .player("p-123");
+    let lobby = me.current().await.unwrap();
 
     let region = lobby.region().unwrap();
     assert!(!region.is_documented());
     assert_eq!(region.as_str(), "me-central");
+    // A region read back goes into the next lobby as it came.
+    let next = me.create("Rematch").region(region).request().unwrap();
+    assert_eq!(next.region.as_deref(), Some("me-central"));
     let block = lobby.server.as_ref().unwrap();
     let status = block.status().unwrap();
     assert!(!status.is_known());
