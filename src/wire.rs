@@ -41,10 +41,19 @@ pub(crate) fn lifetime(secs: Option<i64>) -> Option<Duration> {
         .map(Duration::from_secs)
 }
 
-/// A build version (or any other count) sent as an integer: `0..=u32::MAX`, what
-/// `StartServer::version` takes.
+/// A build version sent as an integer: a count, what `StartServer::version` takes.
 pub(crate) fn version(wire: Option<i64>) -> Option<u32> {
+    count(wire)
+}
+
+/// A count sent as an integer (a version, a page size): `0..=u32::MAX`.
+pub(crate) fn count(wire: Option<i64>) -> Option<u32> {
     wire.and_then(|v| u32::try_from(v).ok())
+}
+
+/// An offset or total sent as an integer: any non-negative one.
+pub(crate) fn count_u64(wire: Option<i64>) -> Option<u64> {
+    wire.and_then(|v| u64::try_from(v).ok())
 }
 
 /// A version or count sent as a JSON number (the spec says `number`, not `integer`): only a

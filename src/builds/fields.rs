@@ -1,10 +1,11 @@
-//! A build's answer in the types the questions take: its version as the `u32` a server start
-//! pins ([`StartServer::version`](crate::servers::StartServer::version)).
+//! The build answers in the types the questions take: a build's version as the `u32` a server
+//! start pins ([`StartServer::version`](crate::servers::StartServer::version)), a page's total
+//! as the `u64` of the offsets a list takes.
 //!
 //! The spec sends the version as a JSON `number`, so the generated field is an `f64`; the
 //! accessor keeps the rule of `crate::wire` shared with the server answers.
 
-use crate::model::Build;
+use crate::model::{Build, BuildList};
 use crate::wire;
 
 impl Build {
@@ -24,5 +25,18 @@ impl Build {
     /// ```
     pub fn version(&self) -> Option<u32> {
         wire::whole(self.version)
+    }
+}
+
+impl BuildList {
+    /// The number of builds across all pages. `None` when not sent or negative.
+    ///
+    /// ```
+    /// let page: playflow::model::BuildList =
+    ///     serde_json::from_value(serde_json::json!({ "builds": [], "total": 12 })).unwrap();
+    /// assert_eq!(page.total(), Some(12));
+    /// ```
+    pub fn total(&self) -> Option<u64> {
+        wire::count_u64(self.total)
     }
 }

@@ -1,5 +1,6 @@
 //! A server's answer in the types its start takes: [`Region`], [`ComputeSize`], a [`Duration`]
-//! TTL and a `u32` build version, read from the generated [`Server`]'s wire fields.
+//! TTL and a `u32` build version, read from the generated [`Server`]'s wire fields; and a
+//! [`ServerList`] page's counts in the types a list takes.
 //!
 //! Accessors rather than a facade type of their own: every call, list page, waiter outcome
 //! and match hands out the generated `Server`, and its fields stay readable as they are. The
@@ -10,7 +11,7 @@
 
 use std::time::Duration;
 
-use crate::model::{ComputeSize, Server};
+use crate::model::{ComputeSize, Server, ServerList};
 use crate::{Region, wire};
 
 impl Server {
@@ -73,5 +74,41 @@ impl Server {
     /// ```
     pub fn version(&self) -> Option<u32> {
         wire::version(self.version)
+    }
+}
+
+impl ServerList {
+    /// The number of matching servers across all pages. `None` when not sent or negative.
+    ///
+    /// ```
+    /// let page: playflow::model::ServerList = serde_json::from_value(serde_json::json!({
+    ///     "servers": [], "total": 42, "offset": 40, "limit": 20, "has_more": false
+    /// })).unwrap();
+    /// assert_eq!((page.total(), page.limit(), page.offset()), (Some(42), Some(20), Some(40)));
+    /// ```
+    pub fn total(&self) -> Option<u64> {
+        wire::count_u64(self.total)
+    }
+
+    /// The page size PlayFlow applied, as the `u32` a list takes.
+    ///
+    /// ```
+    /// let page: playflow::model::ServerList =
+    ///     serde_json::from_value(serde_json::json!({ "servers": [], "limit": 20 })).unwrap();
+    /// assert_eq!(page.limit(), Some(20));
+    /// ```
+    pub fn limit(&self) -> Option<u32> {
+        wire::count(self.limit)
+    }
+
+    /// Where this page starts, as the `u64` a list takes.
+    ///
+    /// ```
+    /// let page: playflow::model::ServerList =
+    ///     serde_json::from_value(serde_json::json!({ "servers": [], "offset": -3 })).unwrap();
+    /// assert_eq!(page.offset(), None);
+    /// ```
+    pub fn offset(&self) -> Option<u64> {
+        wire::count_u64(self.offset)
     }
 }

@@ -311,3 +311,42 @@ async fn builds_logs_and_settings_read_back_typed() {
     );
     assert_eq!(settings.lobby_configs[1].timeout(), None);
 }
+
+#[tokio::test]
+async fn server_and_build_pages_count_in_the_types_a_list_takes() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v3/servers");
+            then.status(200).json_body(json!({
+                "servers": [], "total": 42, "limit": 20, "offset": 40, "has_more": false
+            }));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v3/builds");
+            then.status(200)
+                .json_body(json!({ "builds": [], "total": -1 }));
+        })
+        .await;
+    let client = client(&server);
+    let page = client
+        .servers()
+        .list()
+        .limit(20)
+        .offset(40)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (page.total(), page.limit(), page.offset()),
+        (Some(42), Some(20), Some(40))
+    );
+    // The next page's window, straight from the answer.
+    let next = page.offset().unwrap() + u64::from(page.limit().unwrap());
+    assert_eq!(next, 60);
+    let builds = client.builds().list().send().await.unwrap();
+    assert_eq!(builds.total(), None, "a negative total is no count");
+    assert_eq!(builds.total, Some(-1));
+}
