@@ -41,8 +41,8 @@ pub const USER_AGENT: &str = concat!("playflow-rust/", env!("CARGO_PKG_VERSION")
 /// | [`health`](Self::health) | yes | yes | `tests/it/capabilities.rs` |
 /// | `servers()`: `list` (and its streams), `get`, `start`, `start_request`, `wait_until_running` | yes | yes | `tests/it/capabilities.rs` |
 /// | `servers()`: `stop`, `restart` | yes | **no** | `compile_fail` doctests |
-/// | `servers()`: `update_custom_data`, `logs_page`, `logs` (streams), `metrics` | yes | **no** | `compile_fail` doctests |
-/// | `builds()` (list, get, upload, Docker images, process, delete, logs, `wait_until_ready`) | yes | **no** | `compile_fail` doctests |
+/// | `servers()`: `update_custom_data`, `logs` (pages and streams), `metrics` | yes | **no** | `compile_fail` doctests |
+/// | `builds()` (list, get, upload, `create_upload_url`, Docker images, `start_processing`, delete, `processing_logs`, `wait_until_ready`) | yes | **no** | `compile_fail` doctests |
 /// | `project()` (settings, project logs and their streams) | yes | **no** | `compile_fail` doctests |
 /// | `lobbies(config)`: `browse`, `player(id)` and its player-scoped calls, `events`, `find_match` | yes | yes | `tests/it/capabilities.rs` |
 /// | `lobbies(config)`: `get`, `delete` (admin) | yes | **no** | `compile_fail` doctests |

@@ -114,6 +114,7 @@ mod keys;
 mod paging;
 mod region;
 mod validate;
+mod wire;
 
 pub mod builds;
 pub mod lobbies;

@@ -43,6 +43,17 @@ pub type DeleteBuildResponse = types::DeleteBuildResponse;
 pub type BuildLogs = types::BuildLogs;
 /// The project's settings.
 pub type ProjectSettings = types::ProjectSettings;
+/// A lobby configuration of the project settings (name, timeouts, matchmaking modes).
+///
+/// ```
+/// # fn demo(settings: playflow::model::ProjectSettings) {
+/// for config in &settings.lobby_configs {
+///     let _: &playflow::model::LobbyConfig = config;
+///     println!("{:?} closes after {:?} idle", config.name, config.timeout());
+/// }
+/// # }
+/// ```
+pub type LobbyConfig = types::LobbyConfig;
 /// Changes to the project's settings.
 pub type UpdateProjectSettingsRequest = types::UpdateProjectSettingsRequest;
 /// A page of the project's logs.
@@ -53,6 +64,28 @@ pub type Lobby = types::Lobby;
 pub type LobbyPlayer = types::LobbyPlayer;
 /// The server block of a lobby whose game started.
 pub type LobbyServer = types::LobbyServer;
+/// A lobby's matchmaking progress: mode, start, queue statistics, match confirmation.
+///
+/// ```
+/// # fn demo(lobby: playflow::model::Lobby) {
+/// if let Some(progress) = &lobby.matchmaking {
+///     let _: &playflow::model::LobbyMatchmaking = progress;
+///     println!("searching {:?} since {:?}", progress.mode, progress.started_at());
+/// }
+/// # }
+/// ```
+pub type LobbyMatchmaking = types::LobbyMatchmaking;
+/// The confirmation a found match awaits: its deadline, and whether this lobby confirmed.
+///
+/// ```
+/// # fn demo(progress: playflow::model::LobbyMatchmaking) {
+/// if let Some(confirmation) = &progress.confirmation {
+///     let _: &playflow::model::MatchConfirmation = confirmation;
+///     println!("confirm by {:?}", confirmation.deadline());
+/// }
+/// # }
+/// ```
+pub type MatchConfirmation = types::MatchConfirmation;
 /// Matchmaking queue statistics.
 pub type QueueStats = types::QueueStats;
 /// A page of lobbies.
@@ -74,6 +107,13 @@ pub type BuildStatus = enums::BuildStatus;
 pub type LobbyStatus = enums::LobbyStatus;
 /// A machine size (open).
 pub type ComputeSize = enums::ComputeSize;
+/// Whether a server hosts matches or a persistent world (open).
+///
+/// ```
+/// use playflow::model::ServerServiceType;
+/// assert_eq!("match_based".parse::<ServerServiceType>().unwrap(), ServerServiceType::MatchBased);
+/// ```
+pub type ServerServiceType = enums::ServerServiceType;
 /// `udp` or `tcp` (open).
 pub type PortProtocol = enums::PortProtocol;
 

@@ -110,6 +110,25 @@ impl From<&Region> for Region {
     }
 }
 
+/// The name as PlayFlow spells it, so a [`Region`] goes wherever a region is taken as text:
+/// the lobby calls take `impl Into<String>`, and a region read from an answer goes back in.
+///
+/// ```no_run
+/// # async fn demo(client: playflow::Client<playflow::ClientKey>, lobby: playflow::model::Lobby) -> playflow::Result<()> {
+/// let me = client.lobbies("casual").player("p-123");
+/// me.create("Rematch").region(lobby.region().unwrap_or(playflow::Region::US_EAST)).send().await?;
+/// # Ok(()) }
+/// ```
+///
+/// ```
+/// assert_eq!(String::from(playflow::Region::from("me-central")), "me-central");
+/// ```
+impl From<Region> for String {
+    fn from(region: Region) -> Self {
+        region.0.into_owned()
+    }
+}
+
 impl AsRef<str> for Region {
     fn as_ref(&self) -> &str {
         self.as_str()

@@ -1,11 +1,19 @@
 //! Builds (server key only): upload a ZIP or register a Docker image, wait until ready, list,
 //! get, delete, logs, processing.
+//!
+//! [`Builds`] is the handle; each call with options is a builder of its own child module
+//! ([`ListBuilds`], [`Upload`], [`CreateUploadUrl`], [`DockerImageBuild`], [`ProcessBuild`],
+//! [`BuildLogsRequest`]), owning a clone of the client.
 
 mod archive;
 mod docker;
+mod fields;
 mod list;
+mod logs;
 mod presigned;
+mod process;
 mod upload;
+mod upload_url;
 mod wait;
 
 use crate::raw::operations;
@@ -24,8 +32,11 @@ use crate::validate;
 pub use archive::DEFAULT_EXECUTABLE;
 pub use docker::{DockerImageBuild, RegistryLogin};
 pub use list::ListBuilds;
+pub use logs::BuildLogsRequest;
 pub use presigned::Progress;
+pub use process::ProcessBuild;
 pub use upload::{Upload, UploadSource, UploadedBuild};
+pub use upload_url::CreateUploadUrl;
 pub use wait::{BuildOutcome, BuildReady, BuildReadyWaiter};
 
 impl Client<ServerKey> {
@@ -113,32 +124,42 @@ impl Builds {
         }
     }
 
-    /// A build's processing logs (`limit` 1–500).
+    /// A page of a build's processing logs: `.await` the [`BuildLogsRequest`], after an
+    /// optional [`limit`](BuildLogsRequest::limit) (1–500) and
+    /// [`offset`](BuildLogsRequest::offset).
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// let logs = client.builds().logs("6f1d2c4b", Some(100), None).await?;
+    /// let logs = client.builds().processing_logs("6f1d2c4b").limit(100).await?;
     /// # let _ = logs; Ok(()) }
     /// ```
+    pub fn processing_logs(&self, build_id: impl Into<String>) -> BuildLogsRequest {
+        BuildLogsRequest::new(self.client.clone(), build_id.into())
+    }
+
+    /// A build's processing logs (`limit` 1–500), with positional options.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
+    /// // Instead of `logs("6f1d2c4b", Some(100), None)`:
+    /// let logs = client.builds().processing_logs("6f1d2c4b").limit(100).await?;
+    /// # let _ = logs; Ok(()) }
+    /// ```
+    #[deprecated(note = "use the builder: `processing_logs(id).limit(..).offset(..)`")]
     pub fn logs(
         &self,
         build_id: &str,
         limit: Option<u32>,
         offset: Option<u64>,
     ) -> impl Future<Output = Result<BuildLogs>> + Send + 'static {
-        let client = self.client.clone();
-        let build_id = build_id.to_owned();
-        async move {
-            validate::non_empty("build_id", &build_id)?;
-            let mut call = client.raw().get_build_logs().build_id(&build_id);
-            if let Some(limit) = limit {
-                call = call.limit(validate::limit("limit", limit, 500)?);
-            }
-            if let Some(offset) = offset {
-                call = call.offset(offset);
-            }
-            send(operations::GET_BUILD_LOGS, call.send()).await
+        let mut request = self.processing_logs(build_id);
+        if let Some(limit) = limit {
+            request = request.limit(limit);
         }
+        if let Some(offset) = offset {
+            request = request.offset(offset);
+        }
+        request.send()
     }
 
     /// Upload a ZIP build: from a path (`&str`, `String`, `Path`, `PathBuf`) or from any reader
@@ -179,32 +200,42 @@ impl Builds {
     }
 
     /// Register a build and get the presigned URL to PUT its ZIP to (what [`Self::upload`]
-    /// does first). `name` defaults to `default` on the server; `executable_path` is the
-    /// server binary inside the ZIP. The URL is a credential: do not log it.
+    /// does first): `.await` the [`CreateUploadUrl`], after an optional
+    /// [`name`](CreateUploadUrl::name) (PlayFlow's default: `default`) and
+    /// [`executable_path`](CreateUploadUrl::executable_path) (the server binary inside the
+    /// ZIP). The URL is a credential: do not log it.
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// let target = client.builds().upload_url(Some("default"), Some("Server.x86_64")).await?;
+    /// let target = client.builds().create_upload_url().name("beta").await?;
     /// # let _ = target; Ok(()) }
     /// ```
+    pub fn create_upload_url(&self) -> CreateUploadUrl {
+        CreateUploadUrl::new(self.client.clone())
+    }
+
+    /// Register a build and get its presigned upload URL, with positional options.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
+    /// // Instead of `upload_url(Some("default"), Some("Server.x86_64"))`:
+    /// let target = client.builds().create_upload_url().name("default").executable_path("Server.x86_64").await?;
+    /// # let _ = target; Ok(()) }
+    /// ```
+    #[deprecated(note = "use the builder: `create_upload_url().name(..).executable_path(..)`")]
     pub fn upload_url(
         &self,
         name: Option<&str>,
         executable_path: Option<&str>,
     ) -> impl Future<Output = Result<BuildUploadUrl>> + Send + 'static {
-        let client = self.client.clone();
-        let name = name.map(str::to_owned);
-        let executable_path = executable_path.map(str::to_owned);
-        async move {
-            let mut call = client.raw().create_build_upload_url();
-            if let Some(name) = &name {
-                call = call.name(validate::non_empty("name", name)?);
-            }
-            if let Some(path) = &executable_path {
-                call = call.executable_path(validate::non_empty("executable_path", path)?);
-            }
-            send(operations::CREATE_BUILD_UPLOAD_URL, call.send()).await
+        let mut request = self.create_upload_url();
+        if let Some(name) = name {
+            request = request.name(name);
         }
+        if let Some(path) = executable_path {
+            request = request.executable_path(path);
+        }
+        request.send()
     }
 
     /// A build from a container image, to configure (name, registry login) and send; see
@@ -262,28 +293,36 @@ impl Builds {
         }
     }
 
-    /// Start processing an uploaded build (the upload normally triggers this itself).
+    /// Start processing an uploaded build (the upload normally triggers this itself):
+    /// `.await` the [`ProcessBuild`], after an optional [`name`](ProcessBuild::name).
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// client.builds().process("6f1d2c4b", None).await?;
+    /// client.builds().start_processing("6f1d2c4b").name("beta").await?;
     /// # Ok(()) }
     /// ```
+    pub fn start_processing(&self, build_id: impl Into<String>) -> ProcessBuild {
+        ProcessBuild::new(self.client.clone(), build_id.into())
+    }
+
+    /// Start processing an uploaded build, with a positional option.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
+    /// // Instead of `process("6f1d2c4b", None)`:
+    /// client.builds().start_processing("6f1d2c4b").await?;
+    /// # Ok(()) }
+    /// ```
+    #[deprecated(note = "use the builder: `start_processing(id).name(..)`")]
     pub fn process(
         &self,
         build_id: &str,
         name: Option<&str>,
     ) -> impl Future<Output = Result<BuildActionResponse>> + Send + 'static {
-        let client = self.client.clone();
-        let build_id = build_id.to_owned();
-        let name = name.map(str::to_owned);
-        async move {
-            validate::non_empty("build_id", &build_id)?;
-            let mut call = client.raw().process_build().build_id(&build_id);
-            if let Some(name) = &name {
-                call = call.name(name);
-            }
-            send(operations::PROCESS_BUILD, call.send()).await
+        let mut request = self.start_processing(build_id);
+        if let Some(name) = name {
+            request = request.name(name);
         }
+        request.send()
     }
 }

@@ -277,9 +277,11 @@ impl Upload {
         let mut attempt = 1u32;
         let mut used_fresh_url = false;
         'register: loop {
-            let target = builds
-                .upload_url(self.name.as_deref(), Some(&executable))
-                .await?;
+            let mut register = builds.create_upload_url().executable_path(&executable);
+            if let Some(name) = &self.name {
+                register = register.name(name);
+            }
+            let target = register.await?;
             loop {
                 let body = reader.open(len).await?;
                 let outcome = put_zip(

@@ -66,7 +66,10 @@ impl Waiter<BuildReady> {
                 BuildOutcome::Deleted(build)
             }
             Finished::Failed(build) => {
-                let logs = builds.logs(build_id, Some(FAILED_LOG_LIMIT), None).await;
+                let logs = builds
+                    .processing_logs(build_id)
+                    .limit(FAILED_LOG_LIMIT)
+                    .await;
                 BuildOutcome::Failed { build, logs }
             }
             Finished::ExceededMaxWait(e) => BuildOutcome::ExceededMaxWait(e),

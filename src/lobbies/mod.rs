@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+mod answers;
 mod browse;
 mod errors;
 mod events;

@@ -6,6 +6,7 @@
 //! share the builder's settings, the stream and the follow loop; what differs, the call that
 //! fetches a page, is the builder's [`LogSource`].
 
+mod fields;
 pub(crate) mod stream;
 
 use std::fmt;

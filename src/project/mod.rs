@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::keys::ServerKey;
 use crate::model::{ProjectLogs, ProjectSettings, UpdateProjectSettingsRequest};
 
+mod fields;
 mod logs;
 
 pub use logs::{ProjectLog, ProjectLogLines};
@@ -81,13 +82,15 @@ impl Project {
     }
 
     /// One page of the logs of all the project's servers between `start_time` and `end_time`
-    /// (ISO 8601), at most `limit` lines (1–1000).
+    /// (ISO 8601), at most `limit` lines (1–1000), with positional options.
     ///
     /// ```no_run
     /// # async fn demo(client: playflow::Client) -> playflow::Result<()> {
-    /// let page = client.project().logs_page("2025-03-14T09:00:00Z", None, Some(100)).await?;
+    /// // Instead of `logs_page("2025-03-14T09:00:00Z", None, Some(100))`:
+    /// let page = client.project().logs("2025-03-14T09:00:00Z").limit(100).send().await?;
     /// # let _ = page; Ok(()) }
     /// ```
+    #[deprecated(note = "use the builder: `logs(start_time).end_time(..).limit(..).send()`")]
     pub fn logs_page(
         &self,
         start_time: &str,

@@ -33,7 +33,11 @@ async fn a_server_key_client_has_the_server_only_calls() {
     let operations = [
         operation_of(client.builds().list().send().await),
         operation_of(client.builds().get("b-1").await),
+        operation_of(client.builds().create_upload_url().await),
+        operation_of(client.builds().start_processing("b-1").await),
+        operation_of(client.builds().processing_logs("b-1").await),
         operation_of(client.project().settings().await),
+        operation_of(client.project().logs("-1h").send().await),
         operation_of(servers.restart("s-1", Default::default()).await),
         operation_of(
             servers
@@ -50,7 +54,11 @@ async fn a_server_key_client_has_the_server_only_calls() {
         [
             ops::LIST_BUILDS.name,
             ops::GET_BUILD.name,
+            ops::CREATE_BUILD_UPLOAD_URL.name,
+            ops::PROCESS_BUILD.name,
+            ops::GET_BUILD_LOGS.name,
             ops::GET_PROJECT_SETTINGS.name,
+            ops::GET_PROJECT_LOGS.name,
             ops::RESTART_SERVER.name,
             ops::UPDATE_SERVER_CUSTOM_DATA.name,
             ops::GET_SERVER_LOGS.name,

@@ -3,6 +3,7 @@
 //! server, test clients, fixtures and ZIP builder, and the wire tests' spec harness.
 
 mod builds;
+mod builds_builders;
 mod builds_upload;
 mod capabilities;
 mod display_padding;
@@ -28,5 +29,6 @@ mod transport_errors;
 mod transport_rate_limit;
 mod transport_redirect;
 mod transport_retry;
+mod typed_answers;
 mod waiter;
 mod wire;

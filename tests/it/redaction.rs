@@ -456,7 +456,7 @@ async fn echoed_secrets_never_appear_in_any_error_or_trace_of_facade_or_raw_call
     }
     errors.push(client.servers().list().send().await.unwrap_err());
     errors.push(client.raw().list_servers().send().await.unwrap_err().into());
-    errors.push(client.builds().upload_url(None, None).await.unwrap_err());
+    errors.push(client.builds().create_upload_url().await.unwrap_err());
     errors.push(
         client
             .raw()

@@ -133,7 +133,7 @@ pub async fn run(client: &Client, command: BuildsCommand, out: Output) -> Outcom
             out.show(&deleted, |_| format!("deleted build {id}"))
         }
         BuildsCommand::Logs { id } => {
-            let logs = builds.logs(&id, Some(500), None).await.or_missing(
+            let logs = builds.processing_logs(&id).limit(500).await.or_missing(
                 "build",
                 &id,
                 "playflow builds ls",

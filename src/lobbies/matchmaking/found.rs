@@ -1,7 +1,7 @@
 //! A found match: the lobby, its game server, and where to connect.
 
 use crate::Endpoint;
-use crate::model::{Lobby, LobbyServer, LobbyStatus};
+use crate::model::{Lobby, LobbyServer, LobbyStatus, ServerStatus};
 
 /// A lobby whose match is ready to play: its game server's connection endpoints are known.
 /// The result of [`FindMatch`](super::FindMatch).
@@ -46,11 +46,12 @@ impl Match {
     /// ```
     pub fn from_lobby(lobby: &Lobby) -> Option<Self> {
         let server = lobby.server.as_ref()?;
-        let server_status = server.status.as_deref();
-        if server_status == Some("stopped") {
+        let server_status = server.status();
+        if server_status == Some(ServerStatus::Stopped) {
             return None;
         }
-        let ready = lobby.status == LobbyStatus::InGame || server_status == Some("running");
+        let ready =
+            lobby.status == LobbyStatus::InGame || server_status == Some(ServerStatus::Running);
         let endpoints = endpoints_of(server);
         (ready && !endpoints.is_empty()).then(|| Self {
             lobby: lobby.clone(),
