@@ -25,7 +25,9 @@ async fn main() -> Result<(), BoxError> {
     let bench = Bench::start().await?;
     let emulator_before = status_kib("/proc/self/status", "VmRSS:");
     let available_before = status_kib("/proc/meminfo", "MemAvailable:");
+    let cpu_before = own_cpu_time();
     let started = bench.start_at_once(SERVERS).await?;
+    let cpu_used = own_cpu_time().saturating_sub(cpu_before);
 
     let mut answering = 0;
     let mut game_rss_kib = 0;
@@ -54,6 +56,11 @@ async fn main() -> Result<(), BoxError> {
     println!("{SERVERS} echo servers started at once");
     let to_running: Vec<_> = started.iter().map(|s| s.to_running).collect();
     support::report(&direct, &to_running);
+    // A figure the machine's other load hardly changes, unlike the latencies above.
+    println!(
+        "  CPU time of this process (emulator, client, watcher) per server start: {:.2} ms",
+        support::ms(cpu_used) / SERVERS as f64
+    );
     println!("  answering an echo through the reported port: {answering}/{SERVERS}");
     println!(
         "  memory: game process RSS {:.1} MiB each (mean); emulator RSS +{:.0} KiB per server; \
@@ -66,6 +73,22 @@ async fn main() -> Result<(), BoxError> {
             / SERVERS as f64
     );
     Ok(())
+}
+
+/// User plus system CPU time of this process so far, all threads (not its children).
+fn own_cpu_time() -> std::time::Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name (which may hold spaces) end with `)`.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name.
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i)?.parse::<u64>().ok())
+        .sum();
+    // /proc counts in USER_HZ clock ticks, which the kernel's ABI fixes at 100 per second.
+    std::time::Duration::from_millis(ticks * 10)
 }
 
 /// A `kB` field of a `/proc` status file (0 when missing).
