@@ -3,7 +3,7 @@
 //!
 //! Everything here is event-driven: the runner says when the process listens or exits, and the
 //! server's [`Lifecycle`](crate::world::servers::Lifecycle) says when it was stopped or
-//! relaunched. Nothing polls the world, so fifty servers cost nothing while nothing happens.
+//! relaunched. Nothing polls the world: between usage samples, an idle server costs nothing.
 
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
