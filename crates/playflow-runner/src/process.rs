@@ -212,7 +212,14 @@ impl Usage {
 }
 
 /// Sums `/proc/<pid>/stat` (utime, stime, rss) over the processes of group `pgid`.
+///
+/// The group is found from its leader down (`/proc/<pid>/task/<tid>/children`), which reads a
+/// few files per game instead of one per process on the machine: sampling fifty servers used to
+/// read every process's `stat` fifty times. Where that cannot work (the leader is gone, or the
+/// kernel has no `children` files), every process is looked at as before. A member whose parent
+/// exited while the leader lives (reparented away from the tree) is not counted.
 pub(crate) fn usage(pgid: i32) -> Usage {
+    let stats = group_from_leader(pgid).unwrap_or_else(|| group_by_scan(pgid));
     let ticks = procfs::ticks_per_second().max(1);
     let page = procfs::page_size();
     let mut total = Usage {
@@ -220,17 +227,61 @@ pub(crate) fn usage(pgid: i32) -> Usage {
         memory_bytes: 0,
         processes: 0,
     };
-    let Ok(all) = procfs::process::all_processes() else {
-        return total;
-    };
-    for stat in all.flatten().filter_map(|p| p.stat().ok()) {
-        if stat.pgrp != pgid {
-            continue;
-        }
+    for stat in stats {
         let ticks_used = stat.utime + stat.stime;
         total.cpu_time += Duration::from_secs_f64(ticks_used as f64 / ticks as f64);
         total.memory_bytes += stat.rss * page;
         total.processes += 1;
     }
     total
+}
+
+/// The group's processes among the leader and its descendants (`None`: see [`usage`]).
+fn group_from_leader(pgid: i32) -> Option<Vec<procfs::process::Stat>> {
+    let leader = Process::new(pgid).ok()?;
+    let leader_stat = leader.stat().ok()?;
+    if leader_stat.pgrp != pgid {
+        // The number now belongs to another process: the leader is gone.
+        return None;
+    }
+    let mut found = Vec::new();
+    let mut seen = HashSet::new();
+    let mut stack = vec![(leader, leader_stat)];
+    while let Some((process, stat)) = stack.pop() {
+        if !seen.insert(stat.pid) {
+            continue;
+        }
+        for task in process.tasks().ok()?.flatten() {
+            // No `children` file on this kernel (CONFIG_PROC_CHILDREN): scan instead. A task
+            // that just ended has none either, which is no reason to.
+            let children = match task.children() {
+                Ok(children) => children,
+                Err(procfs::ProcError::NotFound(_)) if task.tid == pgid => return None,
+                Err(_) => continue,
+            };
+            for child in children {
+                let Ok(child) = Process::new(child as i32) else {
+                    continue;
+                };
+                if let Ok(child_stat) = child.stat() {
+                    stack.push((child, child_stat));
+                }
+            }
+        }
+        // Descendants that left the group (setsid) are not counted, but theirs are looked at.
+        if stat.pgrp == pgid {
+            found.push(stat);
+        }
+    }
+    Some(found)
+}
+
+fn group_by_scan(pgid: i32) -> Vec<procfs::process::Stat> {
+    let Ok(all) = procfs::process::all_processes() else {
+        return Vec::new();
+    };
+    all.flatten()
+        .filter_map(|p| p.stat().ok())
+        .filter(|stat| stat.pgrp == pgid)
+        .collect()
 }

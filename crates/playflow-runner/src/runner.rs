@@ -909,12 +909,10 @@ async fn watch_launch(
         if exit.borrow().is_some() {
             return;
         }
-        let check = probe.clone();
-        let listening = tokio::task::spawn_blocking(move || {
-            process::listens_on_all(check.pid, &check.ports, check.own_sockets_only)
-        })
-        .await
-        .unwrap_or(false);
+        // Inline, not on the blocking pool: it reads a few small /proc tables, which never wait
+        // for a disk, and every hop between threads is a scheduling delay before `Listening`
+        // on a busy machine.
+        let listening = process::listens_on_all(probe.pid, &probe.ports, probe.own_sockets_only);
         if listening && exit.borrow().is_none() {
             let after = spawned.elapsed();
             events.send(|at| Event::Listening { at, after }).await;
@@ -936,28 +934,46 @@ async fn watch_launch(
 
 type Job = Box<dyn FnOnce() + Send>;
 
-/// The thread that forks game processes.
+/// The threads that fork game processes.
 ///
 /// `PR_SET_PDEATHSIG` fires when the *thread* that forked the child ends, not the process: a
-/// tokio worker or blocking-pool thread may end any time, so every spawn happens on this one
-/// thread, which lives as long as the runner.
+/// tokio worker or blocking-pool thread may end any time, so every spawn happens on one of these
+/// threads, which live as long as the runner.
+///
+/// There are a few of them because a spawn blocks its thread until the child has run its
+/// pre-exec set-up (a network namespace) and exec'd: with one thread, fifty servers started at
+/// once would wait for each other's forks in a queue.
 struct Spawner {
     jobs: std_mpsc::Sender<Job>,
 }
 
 impl Spawner {
     fn start(runtime: tokio::runtime::Handle) -> io::Result<Spawner> {
+        let threads = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .clamp(2, 4);
         let (jobs, incoming) = std_mpsc::channel::<Job>();
-        std::thread::Builder::new()
-            .name("playflow-spawner".to_owned())
-            .stack_size(256 * 1024)
-            .spawn(move || {
-                // tokio's child processes register with the runtime's SIGCHLD handling.
-                let _entered = runtime.enter();
-                for job in incoming {
-                    job();
-                }
-            })?;
+        let incoming = Arc::new(Mutex::new(incoming));
+        for index in 0..threads {
+            let (incoming, runtime) = (incoming.clone(), runtime.clone());
+            std::thread::Builder::new()
+                .name(format!("playflow-spawner-{index}"))
+                .stack_size(256 * 1024)
+                .spawn(move || {
+                    // tokio's child processes register with the runtime's SIGCHLD handling.
+                    let _entered = runtime.enter();
+                    loop {
+                        // The lock is held only while waiting for the next job, not while
+                        // running it, so the other threads take the jobs that come meanwhile.
+                        let job = incoming.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                        match job {
+                            Ok(job) => job(),
+                            // The runner is gone.
+                            Err(_) => return,
+                        }
+                    }
+                })?;
+        }
         Ok(Spawner { jobs })
     }
 
@@ -970,9 +986,9 @@ impl Spawner {
             .send(Box::new(move || {
                 let _ = reply.send(command.spawn());
             }))
-            .map_err(|_| io::Error::other("the spawner thread has stopped"))?;
+            .map_err(|_| io::Error::other("the spawner threads have stopped"))?;
         answer
             .await
-            .map_err(|_| io::Error::other("the spawner thread has stopped"))?
+            .map_err(|_| io::Error::other("the spawner threads have stopped"))?
     }
 }

@@ -246,6 +246,9 @@ impl RunningServer {
 
     /// CPU time and resident memory of the server's process group (from `/proc/<pid>/stat`).
     ///
+    /// Blocking: it reads the `stat` of every process on the machine to find the group's. In
+    /// async code, [`usage`](Self::usage) does the same off the runtime's threads.
+    ///
     /// ```
     /// # fn demo(server: &playflow_runner::RunningServer) {
     /// let usage = server.cpu_and_memory();
@@ -254,6 +257,26 @@ impl RunningServer {
     /// ```
     pub fn cpu_and_memory(&self) -> Usage {
         crate::process::usage(self.group.pgid)
+    }
+
+    /// [`cpu_and_memory`](Self::cpu_and_memory) on tokio's blocking pool, so that sampling
+    /// many servers does not stall the tasks that serve them.
+    ///
+    /// ```
+    /// # async fn demo(server: &playflow_runner::RunningServer) {
+    /// let usage = server.usage().await;
+    /// println!("{} process(es), {} bytes", usage.processes, usage.memory_bytes);
+    /// # }
+    /// ```
+    pub async fn usage(&self) -> Usage {
+        let pgid = self.group.pgid;
+        tokio::task::spawn_blocking(move || crate::process::usage(pgid))
+            .await
+            .unwrap_or(Usage {
+                cpu_time: Duration::ZERO,
+                memory_bytes: 0,
+                processes: 0,
+            })
     }
 }
 

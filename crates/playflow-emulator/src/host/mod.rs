@@ -6,6 +6,7 @@
 
 mod supervise;
 
+use std::collections::HashMap;
 use std::io;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -30,6 +31,9 @@ pub(crate) struct GameHost {
     folder: tempfile::TempDir,
     launch_timeout: Duration,
     stop_grace: Duration,
+    /// Builds unpacked and checked already, by build id: a start of one of them needs no
+    /// trip to the blocking pool (a scheduling delay before the spawn on a busy machine).
+    unpacked: Mutex<HashMap<String, UnpackedBuild>>,
     supervisors: Mutex<Vec<AbortHandle>>,
     /// The container CLI asked for (`None`: `docker`, else `podman`, on `PATH`).
     container_cli: Option<PathBuf>,
@@ -72,6 +76,7 @@ impl GameHost {
             folder,
             launch_timeout,
             stop_grace,
+            unpacked: Mutex::default(),
             supervisors: Mutex::new(Vec::new()),
             container_cli,
             containers: tokio::sync::OnceCell::new(),
@@ -93,7 +98,22 @@ impl GameHost {
         archive: &std::path::Path,
         executable: &str,
     ) -> Result<UnpackedBuild, BuildError> {
-        self.cache.unpack(build_id, archive, executable)
+        let build = self.cache.unpack(build_id, archive, executable)?;
+        self.unpacked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(build_id.to_owned(), build.clone());
+        Ok(build)
+    }
+
+    /// The build as [`unpack`](Self::unpack) left it, if it has been unpacked for `executable`.
+    fn already_unpacked(&self, build_id: &str, executable: &str) -> Option<UnpackedBuild> {
+        let unpacked = self.unpacked.lock().unwrap_or_else(|e| e.into_inner());
+        let build = unpacked.get(build_id)?;
+        build
+            .executable()
+            .ends_with(executable)
+            .then(|| build.clone())
     }
 
     /// Starts the game process of server `id` (which the caller marked `process` in the same
@@ -176,9 +196,11 @@ impl GameHost {
                 "info",
                 format!("Game process {} started", server.pid()),
             );
-            Some(record.labels())
+            // Subscribed in the lock that saw this launch current: a stop from here on wakes
+            // the supervisor.
+            Some((record.labels(), record.lifecycle.subscribe()))
         });
-        let Some(labels) = adopted else {
+        let Some((labels, lifecycle)) = adopted else {
             // Stopped or restarted while the process was starting.
             server.stop(self.stop_grace).await;
             return;
@@ -192,6 +214,7 @@ impl GameHost {
                 labels,
             },
             server,
+            lifecycle,
         ));
         let mut supervisors = self.supervisors.lock().unwrap_or_else(|e| e.into_inner());
         supervisors.retain(|task| !task.is_finished());
@@ -211,7 +234,9 @@ impl GameHost {
         port_configs: &[types::PortConfig],
     ) -> Result<RunningServer, String> {
         let host = self.clone();
-        let unpacked = {
+        let unpacked = if let Some(build) = self.already_unpacked(&build_id, &executable) {
+            Ok(build)
+        } else {
             tokio::task::spawn_blocking(move || host.unpack(&build_id, &archive, &executable))
                 .await
                 .unwrap_or_else(|error| {
@@ -284,21 +309,21 @@ impl GameHost {
             .map_err(|error| error.to_string())
     }
 
-    /// Starts the processes of servers the world started itself (lobby and matchmaking starts),
+    /// Starts the processes of servers the world started itself (lobby and matchmaking starts)
+    /// as soon as it asks for them ([`World::want_launch`](crate::world::World::want_launch)),
     /// until `stopped` turns true.
     pub(crate) async fn follow(
         self: Arc<Self>,
         world: Arc<LiveWorld>,
         mut stopped: tokio::sync::watch::Receiver<bool>,
     ) {
-        let mut interval = tokio::time::interval(Duration::from_millis(10));
+        let launches = world.with(|world, _| world.launches.clone());
         loop {
+            for id in world.with(|world, _| std::mem::take(&mut world.to_launch)) {
+                tokio::spawn(self.launch(&world, &id));
+            }
             tokio::select! {
-                _ = interval.tick() => {
-                    for id in world.with(|world, _| std::mem::take(&mut world.to_launch)) {
-                        tokio::spawn(self.launch(&world, &id));
-                    }
-                }
+                _ = launches.notified() => {}
                 _ = stopped.wait_for(|stopped| *stopped) => break,
             }
         }

@@ -1,11 +1,16 @@
 //! One game process's supervisor: its events become the server's lifecycle and log lines, a stop
 //! or restart of the server (or its TTL) stops the process, and its usage is sampled for metrics.
+//!
+//! Everything here is event-driven: the runner says when the process listens or exits, and the
+//! server's [`Lifecycle`](crate::world::servers::Lifecycle) says when it was stopped or
+//! relaunched. Nothing polls the world: between usage samples, an idle server costs nothing.
 
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use playflow::raw::enums::ServerStatus;
-use playflow_runner::{Event, RunningServer, Stream};
+use playflow_runner::{Event, RunningServer, Stream, Usage};
+use tokio::sync::watch;
 
 use super::GameHost;
 use crate::world::LiveWorld;
@@ -13,8 +18,6 @@ use crate::world::clock::delta;
 use crate::world::logs::RunLabels;
 use crate::world::servers::ServerRecord;
 
-/// How often the supervisor checks whether the server was stopped or restarted through the API.
-const POLL: Duration = Duration::from_millis(20);
 /// How often CPU and memory are sampled.
 const SAMPLE: Duration = Duration::from_secs(5);
 /// Samples kept per server (a day at one per five seconds).
@@ -53,19 +56,22 @@ fn mine<'w>(
         .find(|server| server.id == id && server.generation == generation)
 }
 
+/// Follows `server` (the process of launch `run`) until it exits. `lifecycle` was subscribed to
+/// while that launch was current, so no stop or relaunch since then goes unnoticed.
 pub(super) async fn supervise(
     host: Weak<GameHost>,
     world: Arc<LiveWorld>,
     run: Run,
     mut server: RunningServer,
+    mut lifecycle: watch::Receiver<()>,
 ) {
     let (id, generation) = (run.id.clone(), run.generation);
     let Some(mut events) = server.take_events() else {
         return;
     };
-    let mut poll = tokio::time::interval(POLL);
-    let mut sample = tokio::time::interval(SAMPLE);
-    let mut last_usage = (server.cpu_and_memory(), Instant::now());
+    // The first sample is taken when the process listens; the next ones every SAMPLE.
+    let mut sample = tokio::time::interval_at(tokio::time::Instant::now() + SAMPLE, SAMPLE);
+    let mut last_usage: Option<(Usage, Instant)> = None;
     let mut stopping = false;
     let mut timed_out = false;
     let grace = host
@@ -74,16 +80,22 @@ pub(super) async fn supervise(
     loop {
         tokio::select! {
             event = events.recv() => match event {
-                Some(Event::Listening { after, .. }) => world.with(|world, now| {
-                    if let Some(record) = mine(&mut world.servers, &id, generation)
-                        && record.status == ServerStatus::Launching
-                    {
-                        record.log(now, "info", format!("Game process listening on its ports after {} ms", after.as_millis()));
-                        record.become_running(now);
-                        let usage = server.cpu_and_memory();
-                        record.samples.push((now, 0.0, mib(usage.memory_bytes)));
-                    }
-                }),
+                Some(Event::Listening { after, .. }) => {
+                    // Sampled before `running`, so that a running server has a memory point,
+                    // and outside the world's lock. Inline: it reads only the group's few
+                    // /proc files, and a hop to the blocking pool would delay `running`.
+                    let usage = server.cpu_and_memory();
+                    last_usage = Some((usage, Instant::now()));
+                    world.with(|world, now| {
+                        if let Some(record) = mine(&mut world.servers, &id, generation)
+                            && record.status == ServerStatus::Launching
+                        {
+                            record.log(now, "info", format!("Game process listening on its ports after {} ms", after.as_millis()));
+                            record.become_running(now);
+                            record.samples.push((now, 0.0, mib(usage.memory_bytes)));
+                        }
+                    });
+                }
                 Some(Event::Log { stream, line, .. }) => {
                     let level = if stream == Stream::Stderr { "error" } else { "info" };
                     run.log(&world, level, line);
@@ -138,8 +150,9 @@ pub(super) async fn supervise(
                 }
                 Some(_) => {}
             },
-            _ = poll.tick(), if !stopping => {
-                let wanted = world.with(|world, _| {
+            changed = lifecycle.changed(), if !stopping => {
+                // A closed channel: the server's record is gone, and with it the reason to run.
+                let wanted = changed.is_ok() && world.with(|world, _| {
                     mine(&mut world.servers, &id, generation).is_some_and(|record| record.is_active())
                 });
                 if !wanted {
@@ -148,10 +161,9 @@ pub(super) async fn supervise(
                 }
             }
             _ = sample.tick() => {
-                let usage = server.cpu_and_memory();
-                let elapsed = last_usage.1.elapsed();
-                let cpu = usage.cpu_percent_since(&last_usage.0, elapsed);
-                last_usage = (usage, Instant::now());
+                let usage = server.usage().await;
+                let cpu = last_usage.map_or(0.0, |(last, at)| usage.cpu_percent_since(&last, at.elapsed()));
+                last_usage = Some((usage, Instant::now()));
                 world.with(|world, now| {
                     if let Some(record) = mine(&mut world.servers, &id, generation) {
                         if record.samples.len() >= MAX_SAMPLES {

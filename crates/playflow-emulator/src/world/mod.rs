@@ -57,8 +57,10 @@ pub(crate) struct World {
     pub(crate) events: broadcast::Sender<LobbyEvent>,
     changed_lobbies: BTreeSet<String>,
     /// Servers the world itself started (lobbies, matchmaking) whose game process is yet to be
-    /// started by the emulator's process host.
+    /// started by the emulator's process host ([`World::want_launch`]).
     pub(crate) to_launch: Vec<String>,
+    /// Wakes the process host when `to_launch` gains a server.
+    pub(crate) launches: Arc<tokio::sync::Notify>,
 }
 
 impl World {
@@ -74,6 +76,7 @@ impl World {
                 processes: config.game_servers == crate::config::GameServers::Processes,
             },
             to_launch: Vec::new(),
+            launches: Arc::default(),
             builds: Vec::new(),
             servers: Vec::new(),
             lobbies: Vec::new(),
@@ -91,6 +94,14 @@ impl World {
         servers::advance(self, now);
         lobbies::advance(self, now);
         matchmaking::advance(self, now);
+    }
+
+    /// Asks the process host to start the game process of server `id`, which the world started
+    /// itself.
+    pub(crate) fn want_launch(&mut self, id: String) {
+        self.to_launch.push(id);
+        // A permit is kept when the host is busy, so the wake-up is never lost.
+        self.launches.notify_one();
     }
 
     /// Records that a lobby changed at `now`; streams hear of it when the call ends.

@@ -8,6 +8,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use playflow::raw::enums::{PortProtocol, ServerServiceType, ServerStatus};
 use playflow::raw::types;
 use serde_json::{Map, Value};
+use tokio::sync::watch;
 
 use super::World;
 use super::builds;
@@ -101,6 +102,33 @@ pub(crate) struct ServerRecord {
     pub(crate) generation: u64,
     /// CPU percent and resident memory (MiB) sampled from the game process.
     pub(crate) samples: Vec<(DateTime<Utc>, f64, f64)>,
+    /// Wakes the game process's supervisor when the server stops or is relaunched.
+    pub(crate) lifecycle: Lifecycle,
+}
+
+/// Says "this server was stopped or relaunched" to whoever follows it (the supervisor of its
+/// game process), the moment it happens: a stop through the API, a TTL expiry or a restart
+/// reaches the process without the supervisor polling the world. Dropping the record (and so
+/// this) is a change too: [`Lifecycle::subscribe`]'s receiver then reports the sender gone.
+#[derive(Debug, Clone)]
+pub(crate) struct Lifecycle(Arc<watch::Sender<()>>);
+
+impl Default for Lifecycle {
+    fn default() -> Self {
+        Lifecycle(Arc::new(watch::channel(()).0))
+    }
+}
+
+impl Lifecycle {
+    /// A receiver whose `changed()` completes at the next stop or relaunch.
+    pub(crate) fn subscribe(&self) -> watch::Receiver<()> {
+        self.0.subscribe()
+    }
+
+    fn changed(&self) {
+        // `send_replace` marks the value changed even when nobody is subscribed yet.
+        self.0.send_replace(());
+    }
 }
 
 impl ServerRecord {
@@ -157,6 +185,7 @@ impl ServerRecord {
     ) {
         ports.release(&self.ports);
         self.generation += 1;
+        self.lifecycle.changed();
         self.process = false;
         self.machine_id = Some(machine_id());
         self.status = ServerStatus::Launching;
@@ -218,6 +247,7 @@ impl ServerRecord {
         self.status = ServerStatus::Stopped;
         self.stopped_at = Some(at);
         self.updated_at = at;
+        self.lifecycle.changed();
     }
 
     pub(crate) fn become_running(&mut self, at: DateTime<Utc>) {
@@ -422,6 +452,7 @@ pub(crate) fn create(world: &mut World, new: NewServer, now: DateTime<Utc>) -> A
         process: false,
         generation: 0,
         samples: Vec::new(),
+        lifecycle: Lifecycle::default(),
     };
     server.launch(now, delta(delay), &mut world.ports);
     world.servers.push(server);
@@ -560,6 +591,7 @@ pub(crate) fn maintain_pool(world: &mut World, now: DateTime<Utc>) {
                 process: false,
                 generation: 0,
                 samples: Vec::new(),
+                lifecycle: Lifecycle::default(),
             };
             machine.launch(now, delay, &mut world.ports);
             world.servers.push(machine);

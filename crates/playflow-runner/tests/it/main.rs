@@ -6,3 +6,4 @@ mod echo;
 mod isolation;
 mod lifecycle;
 mod orphans;
+mod usage;

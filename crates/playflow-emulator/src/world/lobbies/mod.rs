@@ -276,7 +276,7 @@ pub(crate) fn provision(
         server.process = true;
         world.ports.release(&server.ports);
         server.ports.clear();
-        world.to_launch.push(id.clone());
+        world.want_launch(id.clone());
     }
     Ok(id)
 }
