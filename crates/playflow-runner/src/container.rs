@@ -5,9 +5,10 @@
 //! The CLI process is the "game process" the runner follows: its output (the container's, and
 //! any pull progress) becomes `Log` events, its exit is the server's exit, SIGTERM reaches the
 //! container through the CLI's signal proxy. Killing the CLI does not end a container, so the
-//! server also removes its container (`rm -f`) when it is stopped or dropped. A runner killed
-//! with `kill -9` cannot do that: its containers carry the label `io.playflow.runner` and are
-//! left to `docker rm -f $(docker ps -q --filter label=io.playflow.runner)`.
+//! server also removes its container (`rm -f`) when it is stopped or dropped, and a reaper
+//! process removes it when the runner's process is gone, `kill -9` included (see
+//! `reaper.rs`). Containers also carry the label `io.playflow.runner`, for
+//! `docker ps --filter label=io.playflow.runner`.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -19,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use nix::sys::signal::Signal;
 
+use crate::reaper::Reaper;
 use crate::runner::{Probe, Runner, StartError, io_error};
 use crate::server::{BoundPort, RunningServer};
 use crate::spec::{PortSpec, Protocol};
@@ -256,6 +258,9 @@ impl ContainerSpec {
 pub(crate) struct Container {
     cli: PathBuf,
     name: String,
+    /// Removes the container when dropped or when this process ends; `None` if `/bin/sh`
+    /// could not be started (then `drop` removes it, and a `kill -9` leaves it running).
+    reaper: Option<Reaper>,
 }
 
 impl Container {
@@ -273,6 +278,10 @@ impl Container {
 
 impl Drop for Container {
     fn drop(&mut self) {
+        if self.reaper.take().is_some() {
+            // Dropped: its shell runs `rm -f` now.
+            return;
+        }
         // No runtime to await on in `drop`: a thread waits for the CLI (and reaps it).
         let (cli, name) = (self.cli.clone(), std::mem::take(&mut self.name));
         let _ = std::thread::Builder::new()
@@ -382,6 +391,8 @@ impl Runner {
             });
         }
         let args = run_args(&spec, &published);
+        // Before the container exists, so it never runs unguarded.
+        let reaper = Reaper::spawn(runtime.cli(), &spec.name).ok();
         let mut command = tokio::process::Command::new(runtime.cli());
         // The CLI keeps the host environment (DOCKER_HOST, XDG_RUNTIME_DIR, registry logins in
         // HOME); only the variables named with `-e` reach the container.
@@ -433,6 +444,7 @@ impl Runner {
         server.container = Some(Container {
             cli: runtime.cli().to_owned(),
             name: spec.name,
+            reaper,
         });
         Ok(server)
     }

@@ -35,7 +35,9 @@
 //! Each game process leads its own process group; [`RunningServer`]'s and [`Runner`]'s `Drop`
 //! SIGKILL the group; a process whose runner dies gets SIGKILL from the kernel
 //! (`PR_SET_PDEATHSIG`). The death signal covers the game process itself: a grandchild that
-//! leaves the group can outlive a `kill -9`ed runner.
+//! leaves the group can outlive a `kill -9`ed runner. A container belongs to its daemon, not
+//! to the runner's process tree: each one gets a reaper process that runs `<cli> rm -f` once
+//! the runner's process is gone, however it ended.
 //!
 //! # Following a server's lifecycle
 //!
@@ -87,6 +89,7 @@ pub mod echo;
 mod isolation;
 mod mirror;
 mod process;
+mod reaper;
 mod relay;
 mod runner;
 mod server;
