@@ -359,7 +359,11 @@ impl<K: ApiKey> StartServer<K> {
             auto_restart: self.auto_restart,
             compute_size: self.compute_size.clone(),
             custom_data,
-            environment_variables: self.env.clone().into_iter().collect::<std::collections::HashMap<_, _>>(),
+            environment_variables: self
+                .env
+                .clone()
+                .into_iter()
+                .collect::<std::collections::HashMap<_, _>>(),
             match_id: self.match_id.clone(),
             name,
             port_configs: self.ports.clone(),

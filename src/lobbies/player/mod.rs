@@ -184,7 +184,9 @@ impl<K: ApiKey> PlayerLobby<K> {
                     .update_my_player_state()
                     .config(me.config.as_str())
                     .x_player_id(me.player_id.as_str())
-                    .body(crate::built::built!(UpdatePlayerStateRequest { state: state? })?)
+                    .body(crate::built::built!(UpdatePlayerStateRequest {
+                        state: state?
+                    })?)
                     .send(),
             )
             .await

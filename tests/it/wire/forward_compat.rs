@@ -158,7 +158,10 @@ async fn a_build_of_a_new_type_and_status_decodes() {
 #[tokio::test]
 async fn project_settings_with_a_new_auth_provider_decode() {
     let wire = start(ops::GET_PROJECT_SETTINGS).await;
-    let provider = undeclared("/components/schemas/AuthConfig/properties/provider", "epic_games");
+    let provider = undeclared(
+        "/components/schemas/AuthConfig/properties/provider",
+        "epic_games",
+    );
     let client_id = new_in("AuthConfig", "client_id");
     let mut changes = json!({ "auth_config": { "provider": provider } });
     changes["auth_config"][&client_id] = json!("xyz");
@@ -198,9 +201,7 @@ async fn an_unknown_enum_value_is_sent_verbatim() {
             Expect {
                 path: "/api/v3/servers/start",
                 query: &[],
-                body: Some(
-                    json!({ "name": "gpu-1", "region": "us-east", "compute_size": size }),
-                ),
+                body: Some(json!({ "name": "gpu-1", "region": "us-east", "compute_size": size })),
             },
             |then| json(then, 201, body),
         )
@@ -224,7 +225,8 @@ async fn an_unknown_enum_value_is_sent_verbatim() {
 #[tokio::test]
 async fn a_lobby_in_matchmaking_with_new_nested_fields_decodes() {
     let wire = start(ops::GET_MY_LOBBY).await;
-    let mut nested = json!({ "confirmation": { "deadline": "2025-03-14T09:22:15Z", "confirmed": false } });
+    let mut nested =
+        json!({ "confirmation": { "deadline": "2025-03-14T09:22:15Z", "confirmed": false } });
     nested["confirmation"][new_in("MatchConfirmation", "votes")] = json!(3);
     nested[new_in("LobbyMatchmaking", "tier")] = json!("gold");
     let body = with(
