@@ -785,7 +785,7 @@ fn the_vendored_spec_has_no_changes_against_itself() {
 #[test]
 fn a_pure_renaming_is_no_change() {
     let root = crate::common::real_root();
-    let old = root.join("openapi/playflow.json");
+    let old = root.join("crates/playflow-codegen/tests/data/base.json");
     for variant in [
         "renamed-snake.json",
         "renamed-pascal.json",
@@ -815,9 +815,11 @@ fn a_pure_renaming_is_no_change() {
 #[test]
 fn a_renaming_does_not_hide_a_removed_field() {
     let root = crate::common::real_root();
-    let old: Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("openapi/playflow.json")).unwrap())
-            .unwrap();
+    let old: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("crates/playflow-codegen/tests/data/base.json"))
+            .unwrap(),
+    )
+    .unwrap();
     let mut new: Value = serde_json::from_str(
         &std::fs::read_to_string(
             root.join("crates/playflow-codegen/tests/data/renamed-snake.json"),
