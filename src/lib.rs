@@ -106,6 +106,7 @@
 // docs.rs builds with every feature and `--cfg docsrs`: feature-gated items say which feature.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod built;
 mod call;
 mod client;
 mod endpoint;

@@ -8,7 +8,7 @@ use secrecy::{ExposeSecret as _, SecretString};
 use crate::Client;
 use crate::error::{InvalidInput, Result};
 use crate::keys::ServerKey;
-use crate::model::{BuildActionResponse, DockerImageBuildRequest, RegistryCredentials};
+use crate::model::{BuildActionResponse, DockerImageBuildRequest};
 use crate::raw::types;
 
 use super::BuildOutcome;
@@ -129,15 +129,22 @@ impl DockerImageBuild {
         }
         let image_url = types::DockerImageBuildRequestImageUrl::try_from(self.image_url.as_str())
             .map_err(|_| empty())?;
-        Ok(DockerImageBuildRequest {
+        let registry_credentials = self
+            .login
+            .as_ref()
+            .map(|login| {
+                crate::built::built!(RegistryCredentials {
+                    username: login.username.clone(),
+                    password: crate::raw::Secret::from(login.password.expose_secret()),
+                })
+            })
+            .transpose()?;
+        Ok(crate::built::built!(DockerImageBuildRequest {
             executable_path: self.executable_path.clone(),
             image_url,
             name: self.name.clone(),
-            registry_credentials: self.login.as_ref().map(|login| RegistryCredentials {
-                username: login.username.clone(),
-                password: login.password.expose_secret().into(),
-            }),
-        })
+            registry_credentials,
+        })?)
     }
 
     /// Register the build; PlayFlow pulls and processes the image on its own.

@@ -244,7 +244,7 @@ impl Servers<ServerKey> {
         let data = crate::validate::json_object("custom_data", &data);
         async move {
             validate::non_empty("instance_id", &instance_id)?;
-            let body = crate::raw::types::UpdateServerRequest { custom_data: data? };
+            let body = crate::built::built!(UpdateServerRequest { custom_data: data? })?;
             send(
                 operations::UPDATE_SERVER_CUSTOM_DATA,
                 client

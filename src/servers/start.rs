@@ -155,9 +155,9 @@ impl<K: ApiKey> StartServer<K> {
         } else {
             None
         };
-        match refused {
-            Some(reason) => self.refuse_port(reason),
-            None => self.port_config(port_config(name, internal_port, protocol, tls)),
+        match refused.map_or_else(|| port_config(name, internal_port, protocol, tls), Err) {
+            Err(reason) => self.refuse_port(reason),
+            Ok(port) => self.port_config(port),
         }
     }
 
@@ -355,11 +355,15 @@ impl<K: ApiKey> StartServer<K> {
         if self.env.keys().any(|k| k.is_empty()) {
             return Err(InvalidInput::new("environment_variables", "a name is empty").into());
         }
-        Ok(StartServerRequest {
+        Ok(crate::built::built!(StartServerRequest {
             auto_restart: self.auto_restart,
             compute_size: self.compute_size.clone(),
             custom_data,
-            environment_variables: self.env.clone().into_iter().collect(),
+            environment_variables: self
+                .env
+                .clone()
+                .into_iter()
+                .collect::<std::collections::HashMap<_, _>>(),
             match_id: self.match_id.clone(),
             name,
             port_configs: self.ports.clone(),
@@ -368,7 +372,7 @@ impl<K: ApiKey> StartServer<K> {
             ttl,
             version: self.version.map(i64::from),
             version_tag: self.version_tag.clone(),
-        })
+        })?)
     }
 
     /// Start the server. Never retried blindly: see [`Self::idempotency_tag`] for starts that
@@ -452,14 +456,20 @@ impl<K: ApiKey> StartServer<K> {
     }
 }
 
-fn port_config(name: String, internal_port: u16, protocol: PortProtocol, tls: bool) -> PortConfig {
-    PortConfig {
-        id: None,
+/// The port, or why the generated type refuses it.
+fn port_config(
+    name: String,
+    internal_port: u16,
+    protocol: PortProtocol,
+    tls: bool,
+) -> std::result::Result<PortConfig, String> {
+    crate::built::built!(PortConfig {
         internal_port: NonZeroU64::new(u64::from(internal_port)),
         name: Some(name),
         protocol: Some(protocol),
         tls_enabled: Some(tls),
-    }
+    })
+    .map_err(|e| e.reason)
 }
 
 fn check_ttl(ttl: Duration) -> Result<i64> {

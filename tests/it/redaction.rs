@@ -283,10 +283,14 @@ fn generated_types_never_show_registry_passwords_or_presigned_queries() {
     use playflow::raw::types;
     let request = types::DockerImageBuildRequest::builder()
         .image_url("ghcr.io/acme/arena-server:2.1.0")
-        .registry_credentials(types::RegistryCredentials {
-            username: "acme-ci".into(),
-            password: "ghp_0123456789abcdef".into(),
-        });
+        .registry_credentials(
+            types::RegistryCredentials::try_from(
+                types::RegistryCredentials::builder()
+                    .username("acme-ci")
+                    .password("ghp_0123456789abcdef"),
+            )
+            .unwrap(),
+        );
     let request: types::DockerImageBuildRequest = request.try_into().unwrap();
     let shown = format!("{request:?}");
     assert!(shown.contains("acme-ci"), "{shown}");
@@ -478,10 +482,14 @@ async fn echoed_secrets_never_appear_in_any_error_or_trace_of_facade_or_raw_call
     );
     let request = playflow::raw::types::DockerImageBuildRequest::builder()
         .image_url("ghcr.io/acme/arena:2.1.0")
-        .registry_credentials(playflow::raw::types::RegistryCredentials {
-            username: "acme-ci".into(),
-            password: REGISTRY_PASSWORD.into(),
-        });
+        .registry_credentials(
+            playflow::raw::types::RegistryCredentials::try_from(
+                playflow::raw::types::RegistryCredentials::builder()
+                    .username("acme-ci")
+                    .password(REGISTRY_PASSWORD),
+            )
+            .unwrap(),
+        );
     let raw_docker = client
         .raw()
         .create_build_from_docker_image()

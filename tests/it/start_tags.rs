@@ -189,13 +189,12 @@ async fn port_zero_is_refused_before_any_request() {
 #[tokio::test]
 async fn an_unnamed_or_out_of_range_port_is_refused_before_any_request() {
     refused_before_any_request(|s| s.port("", 7777, PortProtocol::Tcp)).await;
-    let too_high = playflow::model::PortConfig {
-        id: None,
-        internal_port: std::num::NonZeroU64::new(70_000),
-        name: Some("game".into()),
-        protocol: None,
-        tls_enabled: None,
-    };
+    let too_high = playflow::model::PortConfig::try_from(
+        playflow::model::PortConfig::builder()
+            .internal_port(std::num::NonZeroU64::new(70_000))
+            .name(Some("game".to_owned())),
+    )
+    .unwrap();
     let input = refused_before_any_request(|s| s.port_config(too_high)).await;
     assert!(input.reason.contains("70000"), "{input}");
 }

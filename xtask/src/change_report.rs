@@ -76,7 +76,8 @@ impl ChangeReport {
         if self.changes.is_empty() {
             let _ = writeln!(
                 out,
-                "\nNo changes to operations, parameters, or request and response bodies."
+                "\nNo change to the wire, no change to the facade: the operations, their \
+                 parameters and their request, response and error bodies are the same."
             );
             return out;
         }

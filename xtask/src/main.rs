@@ -150,8 +150,8 @@ fn update_spec(repo: &Repo, from: &str, build_target: Option<&std::path::Path>) 
     }
     if updated.rewrite_report_changed {
         println!(
-            "note: the normalizer's rewrite report no longer matches openapi/normalize-report.txt; \
-             review `cargo xtask codegen` output and copy target/codegen/normalize-report.txt over it."
+            "note: the normalizer's rewrite report changed; openapi/normalize-report.txt was \
+             rewritten with the spec: review its diff."
         );
     }
     ExitCode::SUCCESS

@@ -14,7 +14,7 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
     /// A component schema name (`Server`), or the JSON type with its format (`string(date-time)`),
-    /// `array<Item>`, `map<Value>`, `object`, `oneOf(A | B)`, `any`.
+    /// `array<Item>`, `map<Value>`, `object`, `oneOf(A | B)` (for `anyOf` too), `any`.
     pub ty: String,
     /// Listed in its parent's `required` (array items, map values and the body itself always are).
     pub required: bool,
@@ -269,7 +269,10 @@ fn shape_of<'a>(
         match labels.as_slice() {
             [] => {}
             [only] => parts.push(only.clone()),
-            many => parts.push(format!("{combinator}({})", many.join(" | "))),
+            // `anyOf` and `oneOf` are one label: the generated layer reads both as the same
+            // untagged enum (the normalizer's `anyof-as-oneof`), and decoding takes the first
+            // branch that matches either way, so a spec that swaps the keyword changes nothing.
+            many => parts.push(format!("oneOf({})", many.join(" | "))),
         }
     }
 
@@ -375,7 +378,8 @@ fn shallow_label(schema: &Value) -> String {
                 .collect();
             return match labels.as_slice() {
                 [only] => only.clone(),
-                many => format!("{combinator}({})", many.join(" | ")),
+                // One label for both keywords, as in `shape_of`.
+                many => format!("oneOf({})", many.join(" | ")),
             };
         }
     }

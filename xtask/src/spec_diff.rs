@@ -384,7 +384,14 @@ impl OpDiff<'_> {
                 format!("{name} {detail}"),
             );
         }
-        if old.nullable != new.nullable {
+        // An optional request field that starts or stops accepting `null` changes neither what
+        // this crate sends (an unset field is left out, never sent as null) nor its Rust type
+        // (`Option<T>` either way): zod's `.nullable()` on a component shared by a response,
+        // where null is meaningful, and a request is such a change, and no change to a user.
+        // A field of any type is the exception: `Some(Value::Null)` is a value a user can send.
+        let unseen_by_the_client =
+            side == Side::Request && !old.required && !new.required && new.ty != "any";
+        if old.nullable != new.nullable && !unseen_by_the_client {
             let now = if new.nullable {
                 "became nullable"
             } else {

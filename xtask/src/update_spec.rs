@@ -20,7 +20,9 @@ pub struct Updated {
     pub spec_changed: bool,
     /// Changes against the previous vendored spec; `None` when there was none to compare with.
     pub report: Option<ChangeReport>,
-    /// Whether the normalizer's rewrite report now differs from its committed snapshot.
+    /// Whether the normalizer's rewrite report differed from its snapshot
+    /// (`openapi/normalize-report.txt`), which was then rewritten with the spec, for review in
+    /// the same diff (`cargo xtask check` compares the two).
     pub rewrite_report_changed: bool,
     /// What the binding file did to the new spec, with its unbound operations and schemas.
     pub binding: Option<playflow_codegen::binding::BindReport>,
@@ -29,13 +31,17 @@ pub struct Updated {
 }
 
 /// The one failure after which something was written: the spec was replaced, then replacing
-/// PROVENANCE.md failed. Every other error of [`update_spec`] leaves both files untouched.
+/// normalize-report.txt or PROVENANCE.md failed. Every other error of [`update_spec`] leaves
+/// every file untouched.
 #[derive(Debug, Clone, Copy)]
 pub struct ProvenanceNotWritten;
 
 impl std::fmt::Display for ProvenanceNotWritten {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("openapi/playflow.json was replaced, but openapi/PROVENANCE.md was not updated")
+        f.write_str(
+            "openapi/playflow.json was replaced, but openapi/normalize-report.txt or \
+             openapi/PROVENANCE.md was not updated",
+        )
     }
 }
 
@@ -85,10 +91,10 @@ pub fn update_spec(
         },
     )?;
 
-    let rewrite_report_changed = std::fs::read_to_string(repo.report_snapshot())
-        .map_or(true, |snapshot| {
-            snapshot != checked.generated.normalized.report.to_string()
-        });
+    let rewrite_report = checked.generated.normalized.report.to_string();
+    let report_path = repo.report_snapshot();
+    let rewrite_report_changed =
+        std::fs::read_to_string(&report_path).map_or(true, |snapshot| snapshot != rewrite_report);
 
     if let Some(target) = build_target {
         crate::scratch_build::check_with(
@@ -102,10 +108,17 @@ pub fn update_spec(
 
     // Both files are complete on disk before either replaces its original.
     let spec_file = staged(&spec_path, &checked.canonical)?;
+    let report_file = staged(&report_path, &rewrite_report)?;
     let provenance_file = staged(&provenance_path, &provenance)?;
     spec_file
         .persist(&spec_path)
         .with_context(|| format!("cannot replace {}", spec_path.display()))?;
+    // The snapshot goes with the spec it describes, or `cargo xtask check` fails after a
+    // refresh that built and checked clean.
+    report_file
+        .persist(&report_path)
+        .with_context(|| format!("cannot replace {}", report_path.display()))
+        .context(ProvenanceNotWritten)?;
     provenance_file
         .persist(&provenance_path)
         .with_context(|| format!("cannot replace {}", provenance_path.display()))

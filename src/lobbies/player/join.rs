@@ -10,7 +10,6 @@ use crate::call::send;
 use crate::error::{InvalidInput, Result};
 use crate::keys::ApiKey;
 use crate::model::Lobby;
-use crate::raw::types;
 use crate::validate;
 
 /// Which lobby to join: one of an id or an invite code, never both.
@@ -109,11 +108,11 @@ impl<K: ApiKey> JoinLobby<K> {
             JoinTarget::Lobby(id) => (Some(validate::non_empty("lobby_id", &id)?.to_owned()), None),
             JoinTarget::Code(code) => (None, Some(validate::non_empty("code", &code)?.to_owned())),
         };
-        let body = types::JoinLobbyRequest {
+        let body = crate::built::built!(JoinLobbyRequest {
             lobby_id,
             code,
             state: self.state.transpose()?.unwrap_or_default(),
-        };
+        })?;
         let player = &self.player;
         send(
             operations::JOIN_LOBBY,

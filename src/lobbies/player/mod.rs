@@ -184,7 +184,9 @@ impl<K: ApiKey> PlayerLobby<K> {
                     .update_my_player_state()
                     .config(me.config.as_str())
                     .x_player_id(me.player_id.as_str())
-                    .body(types::UpdatePlayerStateRequest { state: state? })
+                    .body(crate::built::built!(UpdatePlayerStateRequest {
+                        state: state?
+                    })?)
                     .send(),
             )
             .await
@@ -292,11 +294,11 @@ impl<K: ApiKey> PlayerLobby<K> {
                     .start_matchmaking()
                     .config(me.config.as_str())
                     .x_player_id(me.player_id.as_str())
-                    .body(types::StartMatchmakingRequest {
+                    .body(crate::built::built!(StartMatchmakingRequest {
                         mode: mode
-                            .parse()
+                            .parse::<types::StartMatchmakingRequestMode>()
                             .map_err(|e| crate::InvalidInput::new("mode", format!("{e}")))?,
-                    })
+                    })?)
                     .send(),
             )
             .await

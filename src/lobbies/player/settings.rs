@@ -60,14 +60,14 @@ impl<K: ApiKey> UpdateLobbySettings<K> {
     /// ```
     pub fn request(&self) -> Result<UpdateLobbySettingsRequest> {
         let fields = &self.fields;
-        Ok(UpdateLobbySettingsRequest {
+        Ok(crate::built::built!(UpdateLobbySettingsRequest {
             name: fields.name()?,
             max_players: fields.max_players()?,
             is_private: fields.is_private,
             allow_late_join: fields.allow_late_join,
             region: fields.region.clone(),
             settings: fields.settings()?,
-        })
+        })?)
     }
 
     /// Apply the change (host only; others get

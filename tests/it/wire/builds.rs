@@ -107,10 +107,12 @@ async fn create_build_from_docker_image_sends_the_image_and_credentials() {
             |then| json(then, 200, body),
         )
         .await;
-    let credentials = types::RegistryCredentials {
-        username: "acme-ci".into(),
-        password: "ghp_0123456789abcdef".into(),
-    };
+    let credentials = types::RegistryCredentials::try_from(
+        types::RegistryCredentials::builder()
+            .username("acme-ci")
+            .password("ghp_0123456789abcdef"),
+    )
+    .unwrap();
     let result = wire
         .client
         .create_build_from_docker_image()

@@ -1,6 +1,11 @@
 //! Forward compatibility: PlayFlow adds enum values and fields over time. A response carrying
 //! them must still decode, with the new value kept verbatim, and a value the crate does not
 //! know yet can still be sent.
+//!
+//! The fields and values these tests invent are checked against the spec the client was
+//! generated from ([`undeclared`]): a refresh that declares one of them (a live spec added
+//! `Lobby.spectators` as an integer, where a test sent an array under that name) must not turn
+//! "an unknown field is ignored" into "a known field of the wrong type fails", which is right.
 
 use playflow::raw::enums::{
     AuthConfigProvider, BuildStatus, BuildType, ComputeSize, LobbyStatus, ServerStatus,
@@ -9,7 +14,7 @@ use playflow::raw::types;
 use serde_json::{Value, json};
 
 use playflow::raw::operations as ops;
-use playflow_test_support::wire::{Expect, PLAYER, json, schema_example, start};
+use playflow_test_support::wire::{Expect, PLAYER, json, schema_example, spec, start};
 
 /// `example` with `changes` merged in (objects merge key by key, anything else replaces).
 fn with(mut example: Value, changes: Value) -> Value {
@@ -27,19 +32,39 @@ fn with(mut example: Value, changes: Value) -> Value {
     example
 }
 
+/// `preferred`, or `preferred_2`, `preferred_3`, …: the first that the schema at `pointer` of
+/// the bound spec does not declare, as a property name or (for an enum) as a value.
+fn undeclared(pointer: &str, preferred: &str) -> String {
+    let schema = spec()
+        .pointer(pointer)
+        .unwrap_or_else(|| panic!("the spec has no schema at {pointer}"));
+    let declared = |name: &str| {
+        schema["properties"].get(name).is_some()
+            || schema["enum"]
+                .as_array()
+                .is_some_and(|values| values.iter().any(|v| v == name))
+    };
+    std::iter::once(preferred.to_owned())
+        .chain((2..).map(|n| format!("{preferred}_{n}")))
+        .find(|name| !declared(name))
+        .expect("an endless sequence of names")
+}
+
+/// [`undeclared`] for a component schema of the bound spec.
+fn new_in(component: &str, preferred: &str) -> String {
+    undeclared(&format!("/components/schemas/{component}"), preferred)
+}
+
 #[tokio::test]
 async fn a_server_in_a_new_status_with_new_fields_decodes() {
     let wire = start(ops::GET_SERVER).await;
-    let body = with(
-        schema_example("Server"),
-        json!({
-            "status": "hibernating",
-            "hibernated_at": "2025-03-14T10:00:00Z",
-            "gpu": { "model": "L4", "count": 1 },
-        }),
-    );
+    let status = new_in("ServerStatus", "hibernating");
+    let mut changes = json!({ "status": status });
+    changes[new_in("Server", "hibernated_at")] = json!("2025-03-14T10:00:00Z");
+    changes[new_in("Server", "gpu")] = json!({ "model": "L4", "count": 1 });
+    let body = with(schema_example("Server"), changes);
     let mut body_with_new_port_field = body.clone();
-    body_with_new_port_field["network_ports"][0]["ip_version"] = json!(6);
+    body_with_new_port_field["network_ports"][0][new_in("NetworkPort", "ip_version")] = json!(6);
     let mock = wire
         .mock(
             Expect {
@@ -55,28 +80,27 @@ async fn a_server_in_a_new_status_with_new_fields_decodes() {
     let server = result
         .expect("an unknown status and unknown fields still decode")
         .into_inner();
-    assert_eq!(server.status, ServerStatus::from("hibernating"));
+    assert_eq!(server.status, ServerStatus::from(status.as_str()));
     assert!(!server.status.is_known());
-    assert!(!server.status.is_known());
-    assert_eq!(server.status.as_str(), "hibernating");
+    assert_eq!(server.status.as_str(), status);
     assert_eq!(server.name, "ranked-eu-7");
     assert_eq!(server.network_ports[0].external_port, Some(30001));
     // Sent back, the value is unchanged.
     assert_eq!(
         serde_json::to_value(&server).expect("serializes")["status"],
-        "hibernating"
+        status.as_str()
     );
 }
 
 #[tokio::test]
 async fn a_completed_lobby_decodes() {
     let wire = start(ops::GET_LOBBY).await;
-    let body = with(
-        schema_example("Lobby"),
-        json!({ "status": "completed", "spectators": [], "players": [
-            { "id": "player-7f3a", "state": null, "isHost": true, "joinedAt": "2025-03-14T09:20:05Z" },
-        ] }),
-    );
+    let status = new_in("LobbyStatus", "completed");
+    let mut changes = json!({ "status": status, "players": [
+        { "id": "player-7f3a", "state": null, "isHost": true, "joinedAt": "2025-03-14T09:20:05Z" },
+    ] });
+    changes[new_in("Lobby", "spectators")] = json!([]);
+    let body = with(schema_example("Lobby"), changes);
     let mock = wire
         .mock(
             Expect {
@@ -98,7 +122,7 @@ async fn a_completed_lobby_decodes() {
     let lobby = result
         .expect("a lobby status added later still decodes")
         .into_inner();
-    assert_eq!(lobby.status, LobbyStatus::from("completed"));
+    assert_eq!(lobby.status, LobbyStatus::from(status.as_str()));
     assert!(!lobby.status.is_known());
     assert_eq!(lobby.players[0].id, "player-7f3a");
     assert_eq!(lobby.players[0].state, None);
@@ -107,10 +131,11 @@ async fn a_completed_lobby_decodes() {
 #[tokio::test]
 async fn a_build_of_a_new_type_and_status_decodes() {
     let wire = start(ops::GET_BUILD).await;
-    let body = with(
-        schema_example("Build"),
-        json!({ "build_type": "unity_cloud", "status": "archived", "size_bytes": 52428800 }),
-    );
+    let build_type = new_in("BuildType", "unity_cloud");
+    let status = new_in("BuildStatus", "archived");
+    let mut changes = json!({ "build_type": build_type, "status": status });
+    changes[new_in("Build", "size_bytes")] = json!(52428800);
+    let body = with(schema_example("Build"), changes);
     let mock = wire
         .mock(
             Expect {
@@ -124,8 +149,8 @@ async fn a_build_of_a_new_type_and_status_decodes() {
     let result = wire.client.get_build().build_id("b1").send().await;
     mock.assert_async().await;
     let build = result.expect("a new build type still decodes").into_inner();
-    assert_eq!(build.build_type, Some(BuildType::from("unity_cloud")));
-    assert_eq!(build.status, BuildStatus::from("archived"));
+    assert_eq!(build.build_type, Some(BuildType::from(build_type.as_str())));
+    assert_eq!(build.status, BuildStatus::from(status.as_str()));
     assert!(!build.status.is_known());
     assert_eq!(build.version, 12.0);
 }
@@ -133,10 +158,15 @@ async fn a_build_of_a_new_type_and_status_decodes() {
 #[tokio::test]
 async fn project_settings_with_a_new_auth_provider_decode() {
     let wire = start(ops::GET_PROJECT_SETTINGS).await;
-    let body = with(
-        schema_example("ProjectSettings"),
-        json!({ "auth_config": { "provider": "epic_games", "client_id": "xyz" }, "billing_plan": "pro" }),
+    let provider = undeclared(
+        "/components/schemas/AuthConfig/properties/provider",
+        "epic_games",
     );
+    let client_id = new_in("AuthConfig", "client_id");
+    let mut changes = json!({ "auth_config": { "provider": provider } });
+    changes["auth_config"][&client_id] = json!("xyz");
+    changes[new_in("ProjectSettings", "billing_plan")] = json!("pro");
+    let body = with(schema_example("ProjectSettings"), changes);
     let mock = wire
         .mock(
             Expect {
@@ -154,10 +184,10 @@ async fn project_settings_with_a_new_auth_provider_decode() {
         .into_inner();
     assert_eq!(
         settings.auth_config.provider,
-        Some(AuthConfigProvider::from("epic_games"))
+        Some(AuthConfigProvider::from(provider.as_str()))
     );
     // AuthConfig keeps fields it does not model.
-    assert_eq!(settings.auth_config.extra["client_id"], "xyz");
+    assert_eq!(settings.auth_config.extra[&client_id], "xyz");
 }
 
 /// A compute size PlayFlow adds before this crate knows it can already be requested.
@@ -165,14 +195,13 @@ async fn project_settings_with_a_new_auth_provider_decode() {
 async fn an_unknown_enum_value_is_sent_verbatim() {
     let wire = start(ops::START_SERVER).await;
     let body = wire.example();
+    let size = new_in("ComputeSize", "gpu-small");
     let mock = wire
         .mock(
             Expect {
                 path: "/api/v3/servers/start",
                 query: &[],
-                body: Some(
-                    json!({ "name": "gpu-1", "region": "us-east", "compute_size": "gpu-small" }),
-                ),
+                body: Some(json!({ "name": "gpu-1", "region": "us-east", "compute_size": size })),
             },
             |then| json(then, 201, body),
         )
@@ -184,7 +213,7 @@ async fn an_unknown_enum_value_is_sent_verbatim() {
             types::StartServerRequest::builder()
                 .name("gpu-1")
                 .region("us-east")
-                .compute_size(ComputeSize::from("gpu-small")),
+                .compute_size(ComputeSize::from(size.as_str())),
         )
         .send()
         .await;
@@ -196,14 +225,15 @@ async fn an_unknown_enum_value_is_sent_verbatim() {
 #[tokio::test]
 async fn a_lobby_in_matchmaking_with_new_nested_fields_decodes() {
     let wire = start(ops::GET_MY_LOBBY).await;
+    let mut nested =
+        json!({ "confirmation": { "deadline": "2025-03-14T09:22:15Z", "confirmed": false } });
+    nested["confirmation"][new_in("MatchConfirmation", "votes")] = json!(3);
+    nested[new_in("LobbyMatchmaking", "tier")] = json!("gold");
     let body = with(
         schema_example("Lobby"),
         json!({
             "status": "match_found",
-            "matchmaking": with(
-                schema_example("LobbyMatchmaking"),
-                json!({ "confirmation": { "deadline": "2025-03-14T09:22:15Z", "confirmed": false, "votes": 3 }, "tier": "gold" }),
-            ),
+            "matchmaking": with(schema_example("LobbyMatchmaking"), nested),
         }),
     );
     let mock = wire

@@ -71,13 +71,14 @@ async fn update_project_settings_sends_only_the_changed_sections() {
             |then| json(then, 200, body),
         )
         .await;
-    let pool = types::PoolConfig {
-        enabled: Some(true),
-        regions: HashMap::from([(
-            "eu-west".to_owned(),
-            HashMap::from([("small".to_owned(), 1)]),
-        )]),
-    };
+    let pool =
+        types::PoolConfig::try_from(types::PoolConfig::builder().enabled(Some(true)).regions(
+            HashMap::from([(
+                "eu-west".to_owned(),
+                HashMap::from([("small".to_owned(), 1)]),
+            )]),
+        ))
+        .unwrap();
     let result = wire
         .client
         .update_project_settings()

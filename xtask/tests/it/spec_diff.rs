@@ -99,7 +99,7 @@ fn identical_specs_have_no_changes() {
     assert!(
         report
             .to_markdown("a", "b")
-            .contains("No changes to operations")
+            .contains("No change to the wire, no change to the facade")
     );
 }
 
@@ -480,6 +480,67 @@ fn request_field_becoming_nullable_is_not_breaking_and_the_reverse_is() {
     );
 }
 
+/// zod's `.nullable()` on a component shared by a response and a request makes the request's
+/// optional use accept null too: nothing the client sends changes (an unset field is left
+/// out), nor the Rust type, so it is no change. Where the field is required, or of any type
+/// (a user can put `null` in it), it still is.
+#[test]
+fn an_optional_request_field_accepting_null_or_not_is_no_change() {
+    for nullable in [
+        json!({"type": ["array", "null"], "items": {"type": "string"}}),
+        json!({"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "null"}]}),
+    ] {
+        let report = changed(|d| {
+            *at(d, "/components/schemas/CreateThing/properties/tags") = nullable.clone()
+        });
+        assert!(report.changes.is_empty(), "{:#?}", report.changes);
+        let mut old = base();
+        *at(&mut old, "/components/schemas/CreateThing/properties/tags") = nullable;
+        let report = diff(&old, &base());
+        assert!(report.changes.is_empty(), "{:#?}", report.changes);
+    }
+    let mut nullable_any = base();
+    at(
+        &mut nullable_any,
+        "/components/schemas/CreateThing/properties",
+    )["extra"] = json!({"nullable": true});
+    let mut any = base();
+    at(&mut any, "/components/schemas/CreateThing/properties")["extra"] = json!({});
+    assert_only(
+        &diff(&nullable_any, &any),
+        ChangeKind::NullabilityChanged,
+        true,
+        &["createThing"],
+        "request field `CreateThing.extra` is no longer nullable",
+    );
+}
+
+/// The normalizer reads `anyOf` of several branches as `oneOf` (one untagged enum either
+/// way), so a spec that swaps the keyword changes nothing; a changed branch still does.
+#[test]
+fn one_of_written_as_any_of_is_no_change() {
+    let union = |key: &str, second: &str| json!({ key: [{"$ref": "#/components/schemas/Owner"}, {"$ref": format!("#/components/schemas/{second}")}] });
+    let mut old = base();
+    *at(&mut old, "/components/schemas/Thing/properties/owner") = union("oneOf", "Kind");
+    let mut new = base();
+    *at(&mut new, "/components/schemas/Thing/properties/owner") = union("anyOf", "Kind");
+    let report = diff(&old, &new);
+    assert!(report.changes.is_empty(), "{:#?}", report.changes);
+
+    *at(&mut new, "/components/schemas/Thing/properties/owner") = union("anyOf", "CreateThing");
+    let report = diff(&old, &new);
+    assert!(
+        report
+            .changes
+            .iter()
+            .any(|c| c.kind == ChangeKind::TypeChanged
+                && c.detail
+                    .contains("`oneOf(Owner | Kind)` → `oneOf(Owner | CreateThing)`")),
+        "{:#?}",
+        report.changes
+    );
+}
+
 #[test]
 fn enum_value_added_is_not_breaking_because_enums_are_open() {
     let report = changed(|d| {
@@ -715,7 +776,7 @@ fn the_vendored_spec_has_no_changes_against_itself() {
     let spec = spec.to_string_lossy();
     let out = crate::common::xtask(&["spec-diff", &spec, &spec]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(crate::common::stdout(&out).contains("No changes"));
+    assert!(crate::common::stdout(&out).contains("No change to the wire, no change to the facade"));
 }
 
 /// `spec-diff` compares by method + path and by where schemas sit: PlayFlow's names for the
@@ -724,8 +785,13 @@ fn the_vendored_spec_has_no_changes_against_itself() {
 #[test]
 fn a_pure_renaming_is_no_change() {
     let root = crate::common::real_root();
-    let old = root.join("openapi/playflow.json");
-    for variant in ["renamed-snake.json", "renamed-pascal.json"] {
+    let old = root.join("crates/playflow-codegen/tests/data/base.json");
+    for variant in [
+        "renamed-snake.json",
+        "renamed-pascal.json",
+        // `oneOf` written `anyOf`, a component nullable as a whole, components inlined.
+        "fresh/fresh-renamed.json",
+    ] {
         let new = root
             .join("crates/playflow-codegen/tests/data")
             .join(variant);
@@ -738,8 +804,7 @@ fn a_pure_renaming_is_no_change() {
             crate::common::stderr(&out)
         );
         assert!(
-            crate::common::stdout(&out)
-                .contains("No changes to operations, parameters, or request and response bodies."),
+            crate::common::stdout(&out).contains("No change to the wire, no change to the facade"),
             "{variant}: {}",
             crate::common::stdout(&out)
         );
@@ -750,9 +815,11 @@ fn a_pure_renaming_is_no_change() {
 #[test]
 fn a_renaming_does_not_hide_a_removed_field() {
     let root = crate::common::real_root();
-    let old: Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("openapi/playflow.json")).unwrap())
-            .unwrap();
+    let old: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("crates/playflow-codegen/tests/data/base.json"))
+            .unwrap(),
+    )
+    .unwrap();
     let mut new: Value = serde_json::from_str(
         &std::fs::read_to_string(
             root.join("crates/playflow-codegen/tests/data/renamed-snake.json"),

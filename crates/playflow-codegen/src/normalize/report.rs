@@ -54,6 +54,10 @@ pub enum RewriteKind {
     /// An `anyOf` of several branches became `oneOf`, so that both spellings of a union
     /// generate the same enum.
     AnyOfAsOneOf,
+    /// Errors declared status by status (`400`, `401`, …, `500`) without a `4XX`/`5XX` range
+    /// got the range too, with the body they share, so the typed mocks keep their
+    /// `client_error`/`server_error` replies.
+    ErrorRangeAdded,
 }
 
 impl RewriteKind {
@@ -81,6 +85,7 @@ impl RewriteKind {
             Self::PropertyNamesDropped => "property-names-dropped",
             Self::NullableComponentSplit => "nullable-component-split",
             Self::AnyOfAsOneOf => "anyof-as-oneof",
+            Self::ErrorRangeAdded => "error-range-added",
         }
     }
 }

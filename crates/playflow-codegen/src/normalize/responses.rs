@@ -25,8 +25,59 @@ pub(super) fn normalize_responses_shape(
         merge_success_bodies(responses, &p, report);
         let result = merge_error_bodies(responses, &p, components, report);
         report.keep(result);
+        error_ranges_from_statuses(responses, &p, report);
     }
     Ok(())
+}
+
+/// An operation that declares its errors status by status (zod-to-openapi routes spread one
+/// error schema over 400, 401, ... 500) and no `4XX`/`5XX` range gets the range too, with the
+/// body its statuses of that class share after [`merge_error_bodies`]. progenitor's typed
+/// mocks (`raw::mock`) build an error reply through the range's `client_error` /
+/// `server_error`: without the range they would vanish on a pure respelling of the spec.
+/// The status-by-status responses stay, so nothing is lost.
+pub(super) fn error_ranges_from_statuses(
+    responses: &mut Map<String, Value>,
+    ptr: &str,
+    report: &mut Report,
+) {
+    for (class, range) in [('4', "4XX"), ('5', "5XX")] {
+        if responses.contains_key(range) {
+            continue;
+        }
+        let statuses: Vec<&String> = responses
+            .iter()
+            .filter(|(code, r)| {
+                code.len() == 3
+                    && code.starts_with(class)
+                    && code.bytes().all(|b| b.is_ascii_digit())
+                    && json_schema_of(r).is_some()
+            })
+            .map(|(code, _)| code)
+            .collect();
+        let Some(first) = statuses.first() else {
+            continue;
+        };
+        let detail = format!(
+            "from {}",
+            statuses
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut response = responses[first.as_str()].clone();
+        if let Some(obj) = response.as_object_mut() {
+            obj.insert(
+                "description".into(),
+                json!(format!(
+                    "Any {range} status (declared status by status upstream)."
+                )),
+            );
+        }
+        responses.insert(range.into(), response);
+        report.push(&child(ptr, range), RewriteKind::ErrorRangeAdded, detail);
+    }
 }
 
 pub(super) fn is_success(code: &str) -> bool {

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Make the spec variants the binding tests read, from the vendored openapi/playflow.json.
+"""Make the spec variants the binding tests read, from base.json (the vendored spec in our own
+names, frozen: `cargo xtask update-spec` replaces openapi/playflow.json with the live one).
 
-Run once from the repository root when the vendored spec changes:
+Run once from the repository root when base.json changes:
     python3 crates/playflow-codegen/tests/data/make_variants.py
 
 - renamed-*.json: the same wire, PlayFlow's names instead of ours: every operationId and
@@ -28,7 +29,7 @@ REF = "#/components/schemas/"
 
 
 def load():
-    return json.loads((ROOT / "openapi/playflow.json").read_text())
+    return json.loads((OUT / "base.json").read_text())
 
 
 def ops(doc):

@@ -1,6 +1,7 @@
-//! The binding file (`openapi/binding.json`) on variants of the vendored spec
-//! (`tests/data/`, made by `make_variants.py`): a pure renaming of the spec generates the same
-//! Rust, an additive one reports what is new, a breaking one reports what is gone.
+//! The binding file (`openapi/binding.json`) on variants of the base spec (`tests/data/`, made
+//! by `make_variants.py` from `tests/data/base.json`, the vendored spec in our own names; see
+//! `spec.rs` for why a frozen copy): a pure renaming of the spec generates the same Rust, an
+//! additive one reports what is new, a breaking one reports what is gone.
 
 use std::path::Path;
 
@@ -28,7 +29,7 @@ fn generated(spec: &str) -> Generated {
 }
 
 fn vendored() -> Generated {
-    generated(&read("openapi/playflow.json"))
+    generated(&read("crates/playflow-codegen/tests/data/base.json"))
 }
 
 fn report(g: &Generated) -> &BindReport {
@@ -67,14 +68,22 @@ fn assert_same_rust(expected: &Generated, actual: &Generated, variant: &str) {
 }
 
 #[test]
-fn the_binding_file_binds_the_vendored_spec_as_it_is() {
+fn the_binding_file_binds_the_base_spec_as_it_is() {
     let g = vendored();
     let r = report(&g);
     assert_eq!(*r, BindReport::default(), "{r}");
-    // The file holds what derive makes of the vendored spec: it was started that way, and a
-    // change to either shows here.
-    let spec: Value = serde_json::from_str(&read("openapi/playflow.json")).unwrap();
-    assert_eq!(derive(&spec), binding());
+    // The file holds what derive makes of the base spec: it was started that way. It may grow
+    // (a new operation of the live spec bound later), never lose or change one of these.
+    let spec: Value =
+        serde_json::from_str(&read("crates/playflow-codegen/tests/data/base.json")).unwrap();
+    let file = binding();
+    let derived = derive(&spec);
+    for entry in &derived.operations {
+        assert!(file.operations.contains(entry), "{entry:?} is not bound");
+    }
+    for entry in &derived.schemas {
+        assert!(file.schemas.contains(entry), "{entry:?} is not bound");
+    }
 }
 
 #[test]

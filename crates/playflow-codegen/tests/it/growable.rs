@@ -20,11 +20,9 @@ fn attrs_before(client: &str, item: &str) -> String {
 
 #[test]
 fn response_structs_can_grow_and_request_structs_stay_buildable() {
-    let spec = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../openapi/playflow.json"
-    ))
-    .unwrap();
+    let spec =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/base.json"))
+            .unwrap();
     let settings = Settings {
         non_exhaustive_responses: true,
     };
@@ -61,11 +59,9 @@ fn response_structs_can_grow_and_request_structs_stay_buildable() {
 /// marked, since it has no field to add and marking it would only forbid building it.
 #[test]
 fn the_default_settings_mark_responses_but_not_newtypes() {
-    let spec = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../openapi/playflow.json"
-    ))
-    .unwrap();
+    let spec =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/base.json"))
+            .unwrap();
     assert!(Settings::default().non_exhaustive_responses);
     let client = generate(&spec).unwrap().client;
     assert!(attrs_before(&client, "pub struct Server {").contains("#[non_exhaustive]"));

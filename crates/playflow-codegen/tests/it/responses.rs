@@ -253,4 +253,44 @@ fn without_a_4xx_range_the_error_body_most_statuses_share_is_kept() {
         "/paths/~1a/post/responses/422",
         "ValidationError -> Error"
     )));
+    // The ranges the typed mocks reply through are added, with the shared body; the
+    // statuses stay.
+    for range in ["4XX", "5XX"] {
+        assert_eq!(
+            responses[range]["content"]["application/json"]["schema"], error,
+            "{range}"
+        );
+    }
+    assert!(rewrites(&out).contains(&(
+        RewriteKind::ErrorRangeAdded,
+        "/paths/~1a/post/responses/4XX",
+        "from 422, 400, 404"
+    )));
+    assert!(rewrites(&out).contains(&(
+        RewriteKind::ErrorRangeAdded,
+        "/paths/~1a/post/responses/5XX",
+        "from 500"
+    )));
+}
+
+/// Declared ranges are left as they are: the vendored spec's shape is unchanged.
+#[test]
+fn a_declared_error_range_is_not_added_again() {
+    let paths = json!({ "/servers/{id}": { "get": {
+        "operationId": "getServer",
+        "responses": {
+            "200": json_body(reference("Server")),
+            "404": json_body(reference("Error")),
+            "4XX": json_body(reference("Error")),
+            "5XX": json_body(reference("Error")),
+        },
+    } } });
+    let out = run(&document(error_schemas(), paths));
+    assert!(
+        !rewrites(&out)
+            .iter()
+            .any(|(kind, ..)| *kind == RewriteKind::ErrorRangeAdded),
+        "{:?}",
+        rewrites(&out)
+    );
 }

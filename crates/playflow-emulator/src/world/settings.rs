@@ -17,35 +17,35 @@ pub(crate) fn initial_settings(now: DateTime<Utc>) -> types::ProjectSettings {
         object(json!({"teams": 2, "playersPerTeam": 1, "timeout": 120})),
     );
     built!(ProjectSettings {
-        auth_config: types::AuthConfig {
+        auth_config: built!(AuthConfig {
             provider: Some("none".into()),
             extra: Map::new(),
-        },
+        }),
         environment_variables: HashMap::new(),
-        lobby_configs: vec![types::LobbyConfig {
+        lobby_configs: vec![built!(LobbyConfig {
             custom_properties: Map::new(),
             enabled: Some(true),
             heartbeat: Some(false),
             heartbeat_timeout: Some(60.0),
             id: Some(uuid::Uuid::new_v4().to_string()),
-            invite_code_config: Some(types::InviteCodeConfig {
+            invite_code_config: Some(built!(InviteCodeConfig {
                 length: Some(6.0),
                 prefix: None,
                 type_: Some("alphanumeric".to_owned()),
-            }),
-            matchmaking: Some(types::LobbyConfigMatchmaking { modes }),
+            })),
+            matchmaking: Some(built!(LobbyConfigMatchmaking { modes })),
             name: Some("default".to_owned()),
             server_settings: object(json!({"serverSize": "small", "gameBuild": "default"})),
             timeout: Some(1800.0),
-        }],
+        })],
         pool_config: None,
-        port_configs: vec![types::PortConfig {
+        port_configs: vec![built!(PortConfig {
             id: Some("port-game".to_owned()),
             internal_port: NonZeroU64::new(7777),
             name: Some("game".to_owned()),
             protocol: Some(PortProtocol::Udp),
             tls_enabled: Some(false),
-        }],
+        })],
         updated_at: now,
     })
 }

@@ -4,7 +4,7 @@ growable responses were in place, in a naming convention and with choices (opera
 id, inlined components, path parameter names) that no earlier variant (../make_variants.py)
 uses, so they test the refresh on input it was not tuned on.
 
-Run from the repository root when the vendored spec changes:
+Run from the repository root when ../base.json changes:
     python3 crates/playflow-codegen/tests/data/fresh/make_fresh.py
 
 - fresh-renamed.json: the same wire under other names: operationIds in dotted kebab case

@@ -260,10 +260,14 @@ async fn image_builds_process_alone_and_delete_softly() {
         .body_map(|body| {
             body.image_url("ghcr.io/acme/arena:2.1.0")
                 .name("beta".to_owned())
-                .registry_credentials(Some(types::RegistryCredentials {
-                    username: "ci".into(),
-                    password: "secret-token".into(),
-                }))
+                .registry_credentials(Some(
+                    types::RegistryCredentials::try_from(
+                        types::RegistryCredentials::builder()
+                            .username("ci")
+                            .password("secret-token"),
+                    )
+                    .unwrap(),
+                ))
         })
         .send()
         .await
