@@ -772,6 +772,7 @@ fn exit_code_is_2_on_unreadable_or_invalid_input() {
 
 #[test]
 fn the_vendored_spec_has_no_changes_against_itself() {
+    // The real vendored spec, whatever it is after a refresh.
     let spec = crate::common::real_root().join("openapi/playflow.json");
     let spec = spec.to_string_lossy();
     let out = crate::common::xtask(&["spec-diff", &spec, &spec]);
