@@ -31,23 +31,27 @@ impl Reaper {
     /// Starts the reaper of container `name`, removed through `cli`. Call it before the
     /// container is started, so no moment exists in which the container runs unguarded.
     pub(crate) fn spawn(cli: &Path, name: &str) -> io::Result<Reaper> {
-        use std::os::unix::process::CommandExt as _;
         let (read, write) = io::pipe()?;
-        let shell = Command::new("/bin/sh")
-            .args(["-c", SCRIPT])
-            .arg(cli)
-            .arg(name)
-            .stdin(Stdio::from(read))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            // Its own group: a Ctrl-C to the terminal's group does not end it before it acts.
-            .process_group(0)
-            .spawn()?;
         Ok(Reaper {
             write: Some(write),
-            shell: Some(shell),
+            shell: Some(shell_waiting_on(read, cli, name)?),
         })
     }
+}
+
+/// The reaper's shell: it removes container `name` through `cli` once `read` ends.
+fn shell_waiting_on(read: io::PipeReader, cli: &Path, name: &str) -> io::Result<Child> {
+    use std::os::unix::process::CommandExt as _;
+    Command::new("/bin/sh")
+        .args(["-c", SCRIPT])
+        .arg(cli)
+        .arg(name)
+        .stdin(Stdio::from(read))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        // Its own group: a Ctrl-C to the terminal's group does not end it before it acts.
+        .process_group(0)
+        .spawn()
 }
 
 impl Drop for Reaper {
@@ -116,17 +120,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cli = fake_cli(dir.path());
         let (read, write) = io::pipe().unwrap();
-        let shell = {
-            use std::os::unix::process::CommandExt as _;
-            Command::new("/bin/sh")
-                .args(["-c", SCRIPT])
-                .arg(&cli)
-                .arg("playflow-s-2")
-                .stdin(Stdio::from(read))
-                .process_group(0)
-                .spawn()
-                .unwrap()
-        };
+        let shell = shell_waiting_on(read, &cli, "playflow-s-2").unwrap();
         let mut holder = Command::new("sleep")
             .arg("60")
             .stdout(Stdio::from(write))

@@ -19,20 +19,22 @@ pub fn real_root() -> PathBuf {
 /// spec, not `openapi/playflow.json`, so that a refresh to PlayFlow's live spec (other
 /// operationIds, fewer of them, another provenance) does not fail them.
 pub fn real_spec_text() -> String {
-    std::fs::read_to_string(frozen("spec")).unwrap()
+    std::fs::read_to_string(real_root().join(FROZEN[0].0)).unwrap()
 }
 
-/// The frozen files that stand in for the vendored ones which `update-spec` rewrites: the spec
-/// and its normalizer report (shared with the codegen tests) and the provenance.
-fn frozen(file: &str) -> PathBuf {
-    let root = real_root();
-    match file {
-        "spec" => root.join("crates/playflow-codegen/tests/data/base.json"),
-        "report" => root.join("crates/playflow-codegen/tests/data/base.normalize-report.txt"),
-        "provenance" => root.join("xtask/tests/data/PROVENANCE.md"),
-        other => unreachable!("no frozen {other}"),
-    }
-}
+/// Frozen stand-ins (from the checkout's root) for the files of `openapi/` that `update-spec`
+/// rewrites: the spec and its normalizer report (shared with the codegen tests), the provenance.
+const FROZEN: [(&str, &str); 3] = [
+    (
+        "crates/playflow-codegen/tests/data/base.json",
+        "playflow.json",
+    ),
+    (
+        "crates/playflow-codegen/tests/data/base.normalize-report.txt",
+        "normalize-report.txt",
+    ),
+    ("xtask/tests/data/PROVENANCE.md", "PROVENANCE.md"),
+];
 
 /// A temporary copy of `openapi/` and `src/`, enough for every command, with the files that
 /// a refresh rewrites replaced by their frozen copies.
@@ -40,12 +42,8 @@ pub fn temp_repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let openapi = dir.path().join("openapi");
     copy_tree(&real_root().join("openapi"), &openapi);
-    for (file, name) in [
-        ("spec", "playflow.json"),
-        ("report", "normalize-report.txt"),
-        ("provenance", "PROVENANCE.md"),
-    ] {
-        std::fs::copy(frozen(file), openapi.join(name)).unwrap();
+    for (frozen, name) in FROZEN {
+        std::fs::copy(real_root().join(frozen), openapi.join(name)).unwrap();
     }
     copy_tree(&real_root().join("src"), &dir.path().join("src"));
     dir
