@@ -36,6 +36,9 @@ use std::sync::{Arc, Mutex};
 pub struct BuildCache {
     root: PathBuf,
     locks: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    /// The builds [`BuildCache::unpack`] has unpacked and checked, by build id: what
+    /// [`BuildCache::unpacked`] answers without touching the disk.
+    ready: Mutex<HashMap<String, UnpackedBuild>>,
 }
 
 /// A build unpacked on disk: its folder and its executable.
@@ -215,6 +218,7 @@ impl BuildCache {
         Ok(BuildCache {
             root,
             locks: Mutex::new(HashMap::new()),
+            ready: Mutex::new(HashMap::new()),
         })
     }
 
@@ -270,7 +274,39 @@ impl BuildCache {
         }
         let executable = folder.join(&relative);
         prepare_executable(&folder, &executable, executable_path)?;
-        Ok(UnpackedBuild { folder, executable })
+        let build = UnpackedBuild { folder, executable };
+        self.ready
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(build_id.to_owned(), build.clone());
+        Ok(build)
+    }
+
+    /// The build as [`BuildCache::unpack`] left it, if this cache has unpacked it for
+    /// `executable_path` and not removed it since. No disk access, so it can run on an async
+    /// task; `None` means "call `unpack`" (which blocks).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let folder = tempfile::tempdir()?;
+    /// # let archive = folder.path().join("build.zip");
+    /// # playflow_runner::echo::zip_build_from_files(&archive, &[("Server.x86_64", b"#!/bin/sh\n".as_slice())])?;
+    /// let cache = playflow_runner::BuildCache::new(folder.path().join("builds"))?;
+    /// assert_eq!(cache.unpacked("build-1", "Server.x86_64"), None);
+    /// let build = cache.unpack("build-1", &archive, "Server.x86_64")?;
+    /// assert_eq!(cache.unpacked("build-1", "Server.x86_64"), Some(build));
+    /// assert_eq!(cache.unpacked("build-1", "bin/other"), None);
+    /// cache.remove("build-1")?;
+    /// assert_eq!(cache.unpacked("build-1", "Server.x86_64"), None);
+    /// # Ok(()) }
+    /// ```
+    pub fn unpacked(&self, build_id: &str, executable_path: &str) -> Option<UnpackedBuild> {
+        let relative = safe_relative(executable_path)?;
+        let ready = self.ready.lock().unwrap_or_else(|p| p.into_inner());
+        ready
+            .get(build_id)
+            .filter(|build| build.executable == build.folder.join(&relative))
+            .cloned()
     }
 
     /// Forgets a build (after it is deleted): removes its folder.
@@ -287,6 +323,10 @@ impl BuildCache {
     /// # Ok(()) }
     /// ```
     pub fn remove(&self, build_id: &str) -> io::Result<()> {
+        self.ready
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(build_id);
         match fs::remove_dir_all(self.root.join(folder_name(build_id))) {
             Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
             other => other,

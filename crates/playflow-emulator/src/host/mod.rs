@@ -6,7 +6,6 @@
 
 mod supervise;
 
-use std::collections::HashMap;
 use std::io;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -31,9 +30,6 @@ pub(crate) struct GameHost {
     folder: tempfile::TempDir,
     launch_timeout: Duration,
     stop_grace: Duration,
-    /// Builds unpacked and checked already, by build id: a start of one of them needs no
-    /// trip to the blocking pool (a scheduling delay before the spawn on a busy machine).
-    unpacked: Mutex<HashMap<String, UnpackedBuild>>,
     supervisors: Mutex<Vec<AbortHandle>>,
     /// The container CLI asked for (`None`: `docker`, else `podman`, on `PATH`).
     container_cli: Option<PathBuf>,
@@ -76,7 +72,6 @@ impl GameHost {
             folder,
             launch_timeout,
             stop_grace,
-            unpacked: Mutex::default(),
             supervisors: Mutex::new(Vec::new()),
             container_cli,
             containers: tokio::sync::OnceCell::new(),
@@ -98,22 +93,7 @@ impl GameHost {
         archive: &std::path::Path,
         executable: &str,
     ) -> Result<UnpackedBuild, BuildError> {
-        let build = self.cache.unpack(build_id, archive, executable)?;
-        self.unpacked
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(build_id.to_owned(), build.clone());
-        Ok(build)
-    }
-
-    /// The build as [`unpack`](Self::unpack) left it, if it has been unpacked for `executable`.
-    fn already_unpacked(&self, build_id: &str, executable: &str) -> Option<UnpackedBuild> {
-        let unpacked = self.unpacked.lock().unwrap_or_else(|e| e.into_inner());
-        let build = unpacked.get(build_id)?;
-        build
-            .executable()
-            .ends_with(executable)
-            .then(|| build.clone())
+        self.cache.unpack(build_id, archive, executable)
     }
 
     /// Starts the game process of server `id` (which the caller marked `process` in the same
@@ -234,7 +214,9 @@ impl GameHost {
         port_configs: &[types::PortConfig],
     ) -> Result<RunningServer, String> {
         let host = self.clone();
-        let unpacked = if let Some(build) = self.already_unpacked(&build_id, &executable) {
+        // A build unpacked before needs no trip to the blocking pool (a scheduling delay
+        // before the spawn on a busy machine).
+        let unpacked = if let Some(build) = self.cache.unpacked(&build_id, &executable) {
             Ok(build)
         } else {
             tokio::task::spawn_blocking(move || host.unpack(&build_id, &archive, &executable))
