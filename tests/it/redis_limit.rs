@@ -29,7 +29,11 @@ fn rejected(seen: &[Seen]) -> usize {
 #[test]
 fn four_processes_share_one_write_budget_and_get_no_429() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
-    let limit = 20;
+    // A window of 40 writes holds its 40th write 1.05 s after its first at the paced rate,
+    // `0.95 × (limit − 1)`/s, whatever the limit: 50 ms of slack for the arrivals' jitter at any
+    // scale. This one keeps the run short.
+    let limit = 40;
+    let writes = 25;
 
     // Control: each process paces itself to the whole budget; together they exceed it.
     let server = EnforcingServer::start(limit);
@@ -43,20 +47,20 @@ fn four_processes_share_one_write_budget_and_get_no_429() {
 
     let redis = RedisServer::start();
     let server = EnforcingServer::start(limit);
-    let shared = Replicas::run(REPLICAS, &Run::new(&server, limit, 50).redis(&redis));
+    let shared = Replicas::run(REPLICAS, &Run::new(&server, limit, writes).redis(&redis));
     let seen = server.seen();
     assert_eq!(
         seen.len(),
-        REPLICAS * 50,
+        REPLICAS * writes,
         "every write sent once: {shared:?}"
     );
     assert_eq!(rejected(&seen), 0, "429s with a shared store: {shared:?}");
-    assert_eq!(shared.ok(), REPLICAS * 50, "{shared:?}");
+    assert_eq!(shared.ok(), REPLICAS * writes, "{shared:?}");
     assert!(shared.failures().is_empty(), "{shared:?}");
     // Each process made its own share of the writes: they really ran side by side.
     for replica in 0..REPLICAS {
         let mine = seen.iter().filter(|s| s.replica == replica).count();
-        assert_eq!(mine, 50, "replica {replica}");
+        assert_eq!(mine, writes, "replica {replica}");
     }
 }
 
@@ -104,11 +108,14 @@ fn a_retry_after_seen_by_one_process_holds_all_of_them() {
 #[test]
 fn redis_going_away_paces_locally_and_sharing_resumes_when_it_returns() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
-    let limit = 10;
+    // About 1.3 s shared, 2 s paced locally, then 4 s shared again: 2 s to switch back and 2 s
+    // in which no 429 may come.
+    let limit = 20;
     let share = 0.2;
+    let writes = 32;
     let mut redis = RedisServer::start();
     let server = EnforcingServer::start(limit);
-    let run = Run::new(&server, limit, 40)
+    let run = Run::new(&server, limit, writes)
         .redis(&redis)
         .fallback_share(share);
     let replicas = Replicas::spawn(REPLICAS, &run);
@@ -124,13 +131,17 @@ fn redis_going_away_paces_locally_and_sharing_resumes_when_it_returns() {
     // No call failed because Redis was away (429s during the switch-overs are the server's
     // answers, not failures of the limiter).
     let seen = server.seen();
-    assert_eq!(seen.len(), REPLICAS * 40, "{report:?}");
+    assert_eq!(seen.len(), REPLICAS * writes, "{report:?}");
     assert!(report.failures().is_empty(), "{report:?}");
-    assert_eq!(report.ok() + report.rejected(), REPLICAS * 40, "{report:?}");
+    assert_eq!(
+        report.ok() + report.rejected(),
+        REPLICAS * writes,
+        "{report:?}"
+    );
 
     // While Redis was away the processes paced themselves at `share` of the budget each:
     // after the first local interval, at most 4 × share × 0.95 × (limit − 1) writes per second
-    // together (6.8/s; unpaced, they would send hundreds).
+    // together (14.4/s; unpaced, they would send hundreds).
     let local_interval = Duration::from_secs_f64(1.0 / (share * 0.95 * (limit as f64 - 1.0)));
     let from = killed_at + local_interval;
     let outage: Vec<_> = seen
